@@ -1,0 +1,19 @@
+/** The `x-concord-*` extensions the gateway reads, and their allowed values. See contracts/README.md. */
+
+export const UPSTREAMS = ['orders', 'returns', 'availability', 'erp', 'wms', 'pos', 'admin', 'auth'] as const;
+export type Upstream = (typeof UPSTREAMS)[number];
+
+export const AUDIENCES = ['partner', 'internal'] as const;
+export type Audience = (typeof AUDIENCES)[number];
+
+export const IDEMPOTENCY_MODES = ['required', 'optional'] as const;
+export type IdempotencyMode = (typeof IDEMPOTENCY_MODES)[number] | 'none';
+
+export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+/** Where the scope catalogue lives: every oauth2 scope an API uses must be declared there. */
+export const SCOPE_CATALOGUE = {
+  file: 'contracts/openapi/common/http.yaml',
+  pointer: '/components/securitySchemes/oauth2/flows/clientCredentials/scopes',
+};

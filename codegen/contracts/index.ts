@@ -1,0 +1,6 @@
+export { loadContracts } from './load';
+export type { ContractSet } from './load';
+export type { OperationModel, ParameterModel, ResponseModel, SchemaSource } from './operations';
+export type { EventModel } from './events';
+export type { ContractFile, ContractProblem } from './types';
+export { ContractLoadError } from './types';

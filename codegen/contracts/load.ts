@@ -1,0 +1,90 @@
+import { discoverContractFiles } from './discover';
+import type { EventModel } from './events';
+import { extractEvents } from './events';
+import { SCOPE_CATALOGUE } from './extensions';
+import { getAtPointer } from './json-pointer';
+import type { OperationModel, SchemaSource } from './operations';
+import { extractOperations } from './operations';
+import { validateAsyncApi, validateOpenApi } from './parsers';
+import { readContract } from './read';
+import { checkRefs } from './refs';
+import { checkSchemas, componentSchemas } from './schema-check';
+import type { ContractFile, ContractProblem } from './types';
+import { ContractLoadError, isObject } from './types';
+
+export interface ContractSet {
+  root: string;
+  files: ContractFile[];
+  byAbs: ReadonlyMap<string, ContractFile>;
+  /** Operations of every API document, in file then path order. */
+  operations: OperationModel[];
+  events: EventModel[];
+}
+
+const operationSchemas = (op: OperationModel): SchemaSource[] => [
+  ...op.parameters.flatMap((p) => (p.schema ? [p.schema] : [])),
+  ...Object.values(op.requestBody?.content ?? {}).filter((s): s is SchemaSource => !!s),
+  ...Object.values(op.responses).flatMap((r) => Object.values(r.content).filter((s): s is SchemaSource => !!s)),
+];
+
+/**
+ * Loads every contract under `<root>/contracts` and checks it: YAML, `$ref`s, the OpenAPI and AsyncAPI parsers,
+ * JSON Schema validity, and Concord's own rules. Throws a ContractLoadError naming each file and JSON pointer.
+ */
+export async function loadContracts(root: string): Promise<ContractSet> {
+  const paths = await discoverContractFiles(root);
+  const read = await Promise.all(paths.map((p) => readContract(root, p)));
+  const problems: ContractProblem[] = read.flatMap((r) => r.problems);
+  const files = read.flatMap((r) => (r.file ? [r.file] : []));
+  if (files.length === 0 && problems.length === 0) {
+    throw new ContractLoadError([{ file: 'contracts/', pointer: '', message: 'no contract files found' }]);
+  }
+  const byAbs = new Map(files.map((f) => [f.abs, f]));
+  problems.push(...checkRefs(files, byAbs));
+  // The parsers' messages about unresolved refs are worse than ours; stop here if refs are broken.
+  if (problems.length) throw new ContractLoadError(problems);
+
+  const parsed = await Promise.all(files.map((f) => (f.kind === 'openapi' ? validateOpenApi(f) : validateAsyncApi(f))));
+  problems.push(...parsed.flat());
+
+  const catalogueFile = files.find((f) => f.rel === SCOPE_CATALOGUE.file);
+  const catalogue = catalogueFile ? getAtPointer(catalogueFile.doc, SCOPE_CATALOGUE.pointer) : undefined;
+  const scopes = new Set(isObject(catalogue) ? Object.keys(catalogue) : []);
+  if (scopes.size === 0) problems.push({ file: SCOPE_CATALOGUE.file, pointer: SCOPE_CATALOGUE.pointer, message: 'the scope catalogue is missing' });
+
+  const operations: OperationModel[] = [];
+  const events: EventModel[] = [];
+  const schemas: SchemaSource[] = [];
+  for (const file of files) {
+    schemas.push(...componentSchemas(file));
+    if (file.kind === 'openapi' && file.group !== 'common') {
+      const r = extractOperations(file, byAbs, scopes);
+      problems.push(...r.problems);
+      operations.push(...r.operations);
+    } else if (file.kind === 'asyncapi') {
+      const r = extractEvents(file, byAbs);
+      problems.push(...r.problems);
+      events.push(...r.events);
+    }
+  }
+  schemas.push(...operations.flatMap(operationSchemas), ...events.map((e) => e.payload));
+  problems.push(...checkSchemas(schemas));
+  problems.push(...checkRouteClashes(operations));
+
+  if (problems.length) throw new ContractLoadError(problems);
+  return { root, files, byAbs, operations, events };
+}
+
+/** Two documents serving the same method and path would make routing ambiguous. */
+function checkRouteClashes(operations: readonly OperationModel[]): ContractProblem[] {
+  const seen = new Map<string, OperationModel>();
+  const problems: ContractProblem[] = [];
+  for (const op of operations) {
+    const key = `${op.method} ${op.path.replace(/\{[^}]+\}/g, '{}')}`;
+    const other = seen.get(key);
+    if (other) {
+      problems.push({ file: op.file.rel, pointer: op.pointer, message: `${op.method.toUpperCase()} ${op.path} is also served by ${other.file.rel}#${other.pointer}` });
+    } else seen.set(key, op);
+  }
+  return problems;
+}

@@ -1,0 +1,86 @@
+import type { ContractSet, OperationModel } from '../contracts';
+import type { GeneratedFile } from './naming';
+import { GENERATED_DIR, HEADER, importPath, isJsonLike } from './naming';
+import {
+  EVENT_VALIDATORS_MODULE,
+  bodyValidatorName,
+  paramsValidatorModule,
+  paramsValidatorName,
+  responseValidatorName,
+  validatorModule,
+} from './validators';
+
+const ROUTES = `${GENERATED_DIR}/routes`;
+const EVENTS = `${GENERATED_DIR}/events`;
+const js = (v: unknown): string => JSON.stringify(v);
+const alias = (mod: string): string => mod.replace(/^generated\/validators\//, 'v_').replace(/[^A-Za-z0-9_]/g, '_');
+
+function entry(op: OperationModel): string {
+  const v = alias(validatorModule(op.file));
+  const p = alias(paramsValidatorModule(op.file));
+  const body = Object.keys(op.requestBody?.content ?? {}).filter((ct) => op.requestBody?.content[ct] && isJsonLike(ct));
+  const responses = Object.entries(op.responses)
+    .map(([status, r]) => [status, Object.keys(r.content).filter((ct) => r.content[ct] && isJsonLike(ct))] as const)
+    .filter(([, cts]) => cts.length > 0);
+  const lines = [
+    `api: ${js(op.api)}, version: ${op.version}, group: ${js(op.file.group)}, contract: ${js(op.file.rel)},`,
+    `method: ${js(op.method.toUpperCase())}, path: ${js(op.path)}, operationId: ${js(op.operationId)},`,
+    `summary: ${js(op.summary)},`,
+    `scopes: ${js(op.scopes)}, apiKey: ${op.apiKey}, public: ${op.public},`,
+    `upstream: ${js(op.upstream)}, audience: ${js(op.audience)}, idempotency: ${js(op.idempotency)}, rateLimitCost: ${op.rateLimitCost},`,
+    `deprecated: ${op.deprecated},${op.sunset ? ` sunset: ${js(op.sunset)},` : ''}`,
+    `parameters: ${js(op.parameters.map((x) => ({ name: x.name, in: x.in, required: x.required, ...(x.style ? { style: x.style } : {}), ...(x.explode !== undefined ? { explode: x.explode } : {}) })))},`,
+    ...(op.requestBody ? [`requestBody: ${js({ required: op.requestBody.required, contentTypes: Object.keys(op.requestBody.content) })},`] : []),
+    `responses: ${js(Object.fromEntries(Object.entries(op.responses).map(([s, r]) => [s, { contentTypes: Object.keys(r.content), headers: r.headers }])))},`,
+    `validate: {`,
+    `  params: ${p}.${paramsValidatorName(op)},`,
+    ...(body.length ? [`  body: { ${body.map((ct) => `${js(ct)}: ${v}.${bodyValidatorName(op, ct)}`).join(', ')} },`] : []),
+    ...(responses.length
+      ? [`  responses: {`, ...responses.map(([s, cts]) => `    ${js(s)}: { ${cts.map((ct) => `${js(ct)}: ${v}.${responseValidatorName(op, s, ct)}`).join(', ')} },`), `  },`]
+      : []),
+    `},`,
+  ];
+  return `  {\n${lines.map((l) => `    ${l}`).join('\n')}\n  },`;
+}
+
+/** The route manifest: every operation with its security, `x-concord-*` policies and compiled validators. */
+export function emitManifest(set: ContractSet): GeneratedFile[] {
+  const apis = set.files.filter((f) => f.kind === 'openapi' && f.group !== 'common');
+  const imports = apis.flatMap((f) => [validatorModule(f), paramsValidatorModule(f)]);
+  const routes = [
+    HEADER('contracts/openapi'),
+    `import type { RouteManifestEntry } from '${importPath(ROUTES, 'codegen/manifest-types')}';`,
+    ...imports.map((m) => `import * as ${alias(m)} from '${importPath(ROUTES, m)}';`),
+    '',
+    'export const routes: readonly RouteManifestEntry[] = [',
+    ...set.operations.map(entry),
+    '];',
+    '',
+  ].join('\n');
+
+  const eventsFile = set.files.find((f) => f.kind === 'asyncapi');
+  const events = [
+    HEADER(eventsFile?.rel ?? 'contracts/asyncapi'),
+    `import type { EventCatalogueEntry } from '${importPath(EVENTS, 'codegen/manifest-types')}';`,
+    `import type { components } from '${importPath(EVENTS, `${GENERATED_DIR}/types/events`)}';`,
+    `import * as validators from '${importPath(EVENTS, EVENT_VALIDATORS_MODULE)}';`,
+    '',
+    '/** The full CloudEvent (envelope and data) of each event type. */',
+    'export interface EventMap {',
+    ...set.events.map((e) => `  ${js(e.type)}: components['schemas'][${js(`${e.messageName}Event`)}];`),
+    '}',
+    'export type EventType = keyof EventMap;',
+    '',
+    'export const eventCatalogue: { readonly [T in EventType]: EventCatalogueEntry & { type: T } } = {',
+    ...set.events.map(
+      (e) =>
+        `  ${js(e.type)}: { type: ${js(e.type)}, subject: ${js(e.subject)}, message: ${js(e.messageName)}, senders: ${js(e.senders)}, receivers: ${js(e.receivers)}, validate: validators.${e.messageName} },`,
+    ),
+    '};',
+    '',
+  ].join('\n');
+  return [
+    { path: `${ROUTES}.ts`, content: routes },
+    ...(eventsFile ? [{ path: `${EVENTS}.ts`, content: events }] : []),
+  ];
+}

@@ -1,0 +1,41 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import type { Role } from '../../config';
+import { ROLES, loadConfig } from '../../config';
+import { createLogger } from '../../logger';
+import { startPlatform } from '../../server/start';
+import type { CommandContext } from '../context';
+
+export function registerStart(program: Command, ctx: CommandContext): void {
+  program
+    .command('start')
+    .description('Run Concord: gateway, process and system APIs on the embedded default (PGlite, in-process bus)')
+    .addOption(new Option('--role <role>', 'which part to run; several instances share state in production mode').choices(ROLES as string[]).default('all'))
+    .option('--port <port>', 'port to listen on (default: $PORT or 8080)')
+    .option('--json', 'print the start-up summary as JSON')
+    .addHelpText(
+      'after',
+      '\nEnvironment: PORT, HOST, CONCORD_DATA_DIR, DATABASE_URL, REDIS_URL, NATS_URL, CONCORD_SANDBOX, LOG_LEVEL (see README).',
+    )
+    .action(async (opts: { role: Role; port?: string; json?: boolean }) => {
+      const out = ctx.output(!!opts.json);
+      const env = opts.port !== undefined ? { ...ctx.env, PORT: opts.port } : ctx.env;
+      const config = loadConfig(env, { role: opts.role, root: ctx.root });
+      const logger = createLogger({ level: config.logLevel });
+      const platform = await startPlatform(config, logger, out.progress);
+      out.result(
+        { url: platform.url, healthz: `${platform.url}/healthz`, database: platform.db.description, role: config.role, operations: platform.contracts.operations.length },
+        [
+          '',
+          `Concord is running at ${platform.url}`,
+          `  health    ${platform.url}/healthz   readiness ${platform.url}/readyz`,
+          `  database  ${platform.db.description}`,
+          `  contracts ${platform.contracts.operations.length} operations, ${platform.contracts.events.length} events`,
+          '  Stop with Ctrl-C.',
+        ].join('\n'),
+      );
+      await ctx.waitForShutdown();
+      out.progress('shutting down');
+      await platform.close();
+    });
+}

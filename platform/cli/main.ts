@@ -1,0 +1,47 @@
+import { resolve } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { registerGenerate } from './commands/generate';
+import { registerStart } from './commands/start';
+import type { CommandContext } from './context';
+import { createOutput, reportError } from './output';
+
+/** Every command: adding one means writing its file and adding it here. */
+const COMMANDS = [registerStart, registerGenerate];
+
+export async function main(argv: readonly string[]): Promise<void> {
+  const json = argv.includes('--json');
+  const ctx: CommandContext = {
+    root: resolve(__dirname, '..', '..'),
+    env: process.env,
+    output: (j) => createOutput(j),
+    setExitCode: (code) => {
+      process.exitCode = code;
+    },
+    waitForShutdown: () =>
+      new Promise((done) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          done();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      }),
+  };
+  const program = new Command('concord')
+    .description('Concord: contract-first API gateway and governance for omnichannel retail')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  for (const register of COMMANDS) register(program, ctx);
+  try {
+    await program.parseAsync(argv as string[]);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version exit 0 through here; usage errors were already printed by commander.
+      process.exitCode = err.exitCode;
+      return;
+    }
+    reportError(err, json);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,16 @@
+import type { Migration } from './migrate';
+
+/**
+ * Platform-level tables. Each part of Concord (gateway, process APIs, system APIs) contributes its own list;
+ * `server/start.ts` applies them in order.
+ */
+export const platformMigrations: readonly Migration[] = [
+  {
+    id: 'platform/0001_instance',
+    sql: `CREATE TABLE concord.instance (
+            id boolean PRIMARY KEY DEFAULT true CHECK (id),
+            created_at timestamptz NOT NULL DEFAULT now()
+          );
+          INSERT INTO concord.instance DEFAULT VALUES;`,
+  },
+];

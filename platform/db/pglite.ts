@@ -1,0 +1,28 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import type { Database, Queryable } from './database';
+
+/** The embedded default: a real PostgreSQL, compiled to WASM, keeping its files under `dir`. */
+export async function openPglite(dir: string): Promise<Database> {
+  await mkdir(dir, { recursive: true });
+  const pg = await PGlite.create(dir);
+  // Parameterless SQL goes through exec (simple protocol) so that migrations can hold several statements,
+  // as they can with pg.
+  const asQueryable = (q: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
+    query: async <T>(sql: string, params?: readonly unknown[]) => {
+      if (!params || params.length === 0) {
+        const results = await q.exec(sql);
+        return { rows: (results.at(-1)?.rows ?? []) as T[] };
+      }
+      const r = await q.query<T>(sql, params as unknown[]);
+      return { rows: r.rows };
+    },
+  });
+  return {
+    kind: 'pglite',
+    description: `PGlite at ${dir}`,
+    ...asQueryable(pg),
+    transaction: (fn) => pg.transaction((tx) => fn(asQueryable(tx))),
+    close: () => pg.close(),
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * Generic request and response shapes for the generated handler interfaces. Given an openapi-typescript
+ * `operations[...]` entry, they give a handler its typed path, query, headers and body, and constrain what it
+ * may return to the statuses and bodies the contract declares.
+ */
+
+type ParamsOf<Op, Where extends string> = Op extends { parameters: infer P }
+  ? P extends Record<Where, infer V>
+    ? [V] extends [undefined] | [never]
+      ? Record<string, never>
+      : NonNullable<V>
+    : Record<string, never>
+  : Record<string, never>;
+
+type JsonContent<C> = C extends { content: infer M }
+  ? M extends { 'application/json': infer B }
+    ? B
+    : M extends { 'application/problem+json': infer B }
+      ? B
+      : M extends { 'application/cloudevents+json': infer B }
+        ? B
+        : M extends { 'application/x-www-form-urlencoded': infer B }
+          ? B
+          : undefined
+  : undefined;
+
+type BodyOf<Op> = Op extends { requestBody: infer R }
+  ? undefined extends R
+    ? JsonContent<NonNullable<R>> | undefined
+    : JsonContent<R>
+  : undefined;
+
+/** Who is calling, as established by the gateway. Handlers must scope data to `partnerId`. */
+export interface CallerContext {
+  correlationId: string;
+  clientId?: string;
+  partnerId?: string;
+  scopes: readonly string[];
+}
+
+export interface HandlerRequest<Op> {
+  params: ParamsOf<Op, 'path'>;
+  query: ParamsOf<Op, 'query'>;
+  headers: ParamsOf<Op, 'header'>;
+  body: BodyOf<Op>;
+}
+
+export type HandlerResult<Op> = Op extends { responses: infer R }
+  ? {
+      [S in keyof R]: S extends number
+        ? { status: S; body: JsonContent<R[S]>; headers?: Readonly<Record<string, string>> }
+        : never;
+    }[keyof R]
+  : never;
+
+export type OperationHandler<Op> = (req: HandlerRequest<Op>, caller: CallerContext) => Promise<HandlerResult<Op>>;

@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import Fastify from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { Logger } from '../logger';
+import { PROBLEM_CONTENT_TYPE, problem } from './problem';
+
+/** What `/readyz` asks before saying the instance can take traffic. */
+export type ReadinessCheck = () => Promise<void>;
+
+export interface AppDeps {
+  logger: Logger;
+  readiness: Record<string, ReadinessCheck>;
+  /** False until start-up has finished; until then only /healthz and /readyz answer. */
+  isStarted: () => boolean;
+}
+
+const ALWAYS_SERVED = new Set(['/healthz', '/readyz']);
+
+const CORRELATION_HEADER = 'x-correlation-id';
+const VALID_CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** Bodies over 1 MB are 413; every input has a size limit. */
+export const BODY_LIMIT = 1024 * 1024;
+
+/**
+ * The HTTP server shell: correlation ids, problem+json errors, health and readiness. The gateway pipeline
+ * registers its routes on this instance as a plugin.
+ */
+export function buildApp(deps: AppDeps): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT,
+    routerOptions: { maxParamLength: 200 },
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers[CORRELATION_HEADER];
+      return typeof given === 'string' && VALID_CORRELATION_ID.test(given) ? given : randomUUID();
+    },
+    return503OnClosing: true,
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('X-Correlation-ID', req.id);
+    if (!deps.isStarted() && !ALWAYS_SERVED.has(req.url.split('?')[0] ?? '')) {
+      return reply
+        .code(503)
+        .header('Retry-After', '1')
+        .type(PROBLEM_CONTENT_TYPE)
+        .send(problem('not-ready', 503, 'Concord is starting', { correlationId: req.id }));
+    }
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    void reply
+      .code(404)
+      .type(PROBLEM_CONTENT_TYPE)
+      .send(problem('not-found', 404, 'Not found', { detail: `No route for ${req.method} ${req.url.split('?')[0]}`, correlationId: req.id }));
+  });
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) req.log.error({ err }, 'unhandled error');
+    const body =
+      status === 413
+        ? problem('payload-too-large', 413, 'Payload too large', { detail: `Bodies are limited to ${BODY_LIMIT} bytes.` })
+        : err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (status === 400 && err instanceof SyntaxError)
+          ? problem('malformed-json', 400, 'Malformed JSON body')
+          : status === 500
+            ? problem('internal', 500, 'Internal error', { detail: 'The error has been logged with this correlation id.' })
+            : problem('bad-request', status, err.message);
+    void reply.code(status).type(PROBLEM_CONTENT_TYPE).send({ ...body, correlationId: req.id });
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  app.get('/readyz', async (req, reply) => {
+    if (!deps.isStarted()) {
+      return reply
+        .code(503)
+        .header('Retry-After', '1')
+        .type(PROBLEM_CONTENT_TYPE)
+        .send({ ...problem('not-ready', 503, 'Concord is starting', { correlationId: req.id }), checks: { startup: 'pending' } });
+    }
+    const results = await Promise.all(
+      Object.entries(deps.readiness).map(async ([name, check]) => {
+        try {
+          await check();
+          return [name, 'ok'] as const;
+        } catch (err) {
+          req.log.warn({ err, check: name }, 'readiness check failed');
+          return [name, 'failing'] as const;
+        }
+      }),
+    );
+    const checks = Object.fromEntries(results);
+    if (results.every(([, s]) => s === 'ok')) return { status: 'ready', checks };
+    return reply
+      .code(503)
+      .type(PROBLEM_CONTENT_TYPE)
+      .send({ ...problem('not-ready', 503, 'Not ready', { correlationId: req.id }), checks });
+  });
+
+  return app;
+}

@@ -1,0 +1,74 @@
+import type { AddressInfo } from 'node:net';
+import type { ContractSet } from '../../codegen/contracts';
+import { loadContracts } from '../../codegen/contracts';
+import type { Config } from '../config';
+import type { Database } from '../db/database';
+import { migrate } from '../db/migrate';
+import { platformMigrations } from '../db/migrations';
+import { openDatabase } from '../db/open';
+import type { Logger } from '../logger';
+import { buildApp } from './app';
+import { lockDataDir } from './data-dir-lock';
+
+export interface RunningPlatform {
+  url: string;
+  port: number;
+  db: Database;
+  contracts: ContractSet;
+  /** Stops accepting requests, drains, and closes the database. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts Concord. The server listens first, so /healthz (liveness) answers at once while the contracts load
+ * and the database opens and migrates in parallel; /readyz and every other route answer 503 until that is
+ * done. Anything that fails on the way undoes what was already opened: no lock, no open database and no
+ * bound port is left behind, and the caller exits 1.
+ */
+export async function startPlatform(config: Config, logger: Logger, onStep: (msg: string) => void = () => {}): Promise<RunningPlatform> {
+  const cleanup: Array<() => Promise<void>> = [];
+  const undo = async () => {
+    for (const fn of cleanup.reverse()) await fn().catch((err) => logger.error({ err }, 'shutdown step failed'));
+    cleanup.length = 0;
+  };
+  try {
+    // Lock first: a second instance on the same data dir must fail before doing any work.
+    if (!config.databaseUrl) {
+      const lock = await lockDataDir(config.dataDir);
+      cleanup.push(() => lock.release());
+    }
+
+    onStep(`loading contracts; ${config.databaseUrl ? 'connecting to PostgreSQL' : `opening PGlite under ${config.dataDir}`}`);
+    const opening = openDatabase(config);
+    // Awaited below; until then a failure must not count as an unhandled rejection.
+    opening.catch(() => {});
+    // Registered before anything else can fail, so a failed start still closes a database that opened meanwhile.
+    cleanup.push(async () => (await opening.catch(() => undefined))?.close());
+
+    let started = false;
+    const app = buildApp({
+      logger,
+      isStarted: () => started,
+      // Only consulted once started, when `opening` has resolved.
+      readiness: { database: async () => void (await (await opening).query('SELECT 1')) },
+    });
+    cleanup.push(() => app.close());
+    await app.listen({ host: config.host, port: config.port });
+    const { port } = app.server.address() as AddressInfo;
+    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    onStep(`listening on ${url} (ready once start-up completes)`);
+
+    const [contracts, db] = await Promise.all([loadContracts(config.root), opening]);
+    onStep(`${contracts.operations.length} operations and ${contracts.events.length} events loaded`);
+    const applied = await migrate(db, [...platformMigrations]);
+    onStep(applied.length ? `applied ${applied.length} migration(s)` : 'database schema up to date');
+
+    started = true;
+    logger.info({ url, database: db.description, role: config.role }, 'concord started');
+    let closing: Promise<void> | undefined;
+    return { url, port, db, contracts, close: () => (closing ??= undo()) };
+  } catch (err) {
+    await undo();
+    throw err;
+  }
+}
