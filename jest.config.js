@@ -11,5 +11,6 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(openapi-typescript|openapi-fetch|jose)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   testTimeout: 60000,
+  globalSetup: '<rootDir>/test/global-setup.js',
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };

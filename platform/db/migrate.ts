@@ -11,10 +11,14 @@ const MIGRATION_LOCK = 7_402_117;
 
 /** Applies the migrations not yet applied, each in its own transaction with its bookkeeping row. */
 export async function migrate(db: Database, migrations: readonly Migration[]): Promise<string[]> {
-  await db.query('CREATE SCHEMA IF NOT EXISTS concord');
-  await db.query(
-    'CREATE TABLE IF NOT EXISTS concord.schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
-  );
+  // IF NOT EXISTS is not safe against a concurrent creator, so the bootstrap takes the lock too.
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await tx.query('CREATE SCHEMA IF NOT EXISTS concord');
+    await tx.query(
+      'CREATE TABLE IF NOT EXISTS concord.schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
+  });
   const applied: string[] = [];
   for (const m of migrations) {
     const done = await db.transaction(async (tx) => {

@@ -15,8 +15,10 @@ export async function lockDataDir(dir: string): Promise<{ release(): Promise<voi
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const pid = Number(await readFile(path, 'utf8').catch(() => ''));
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
-        throw new Error(`the data dir ${dir} is in use by Concord process ${pid}; stop it or set CONCORD_DATA_DIR`, { cause: err });
+      // The owner may be this very process (a second start in the same process): that is refused too.
+      if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+        const owner = pid === process.pid ? 'this process' : `Concord process ${pid}`;
+        throw new Error(`the data dir ${dir} is in use by ${owner}; stop it or set CONCORD_DATA_DIR`, { cause: err });
       }
       await rm(path, { force: true });
     }

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { generate } from '../../../codegen/generate';
 import type { CommandContext } from '../context';
@@ -6,11 +7,12 @@ export function registerGenerate(program: Command, ctx: CommandContext): void {
   program
     .command('generate')
     .description('Generate types, validators, the route manifest, handler interfaces, clients and event types from contracts/')
+    .option('--root <dir>', 'project root holding contracts/ and generated/ (default: the Concord package)')
     .option('--check', 'write nothing; exit 1 and list the stale files if generated/ is out of date')
     .option('--json', 'machine-readable output')
-    .action(async (opts: { check?: boolean; json?: boolean }) => {
+    .action(async (opts: { check?: boolean; json?: boolean; root?: string }) => {
       const out = ctx.output(!!opts.json);
-      const r = await generate(ctx.root, { check: !!opts.check, onProgress: out.progress });
+      const r = await generate(resolve(opts.root ?? ctx.root), { check: !!opts.check, onProgress: out.progress });
       const stale = [...r.changed, ...r.removed.map((p) => `${p} (no longer generated)`)];
       const summary = { ok: !opts.check || stale.length === 0, operations: r.operations, events: r.events, files: r.files.length, ms: r.ms };
       if (opts.check) {

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Role } from '../../config';
@@ -11,16 +12,17 @@ export function registerStart(program: Command, ctx: CommandContext): void {
     .command('start')
     .description('Run Concord: gateway, process and system APIs on the embedded default (PGlite, in-process bus)')
     .addOption(new Option('--role <role>', 'which part to run; several instances share state in production mode').choices(ROLES as string[]).default('all'))
+    .option('--root <dir>', 'project root holding contracts/ and generated/ (default: the Concord package)')
     .option('--port <port>', 'port to listen on (default: $PORT or 8080)')
     .option('--json', 'print the start-up summary as JSON')
     .addHelpText(
       'after',
       '\nEnvironment: PORT, HOST, CONCORD_DATA_DIR, DATABASE_URL, REDIS_URL, NATS_URL, CONCORD_SANDBOX, LOG_LEVEL (see README).',
     )
-    .action(async (opts: { role: Role; port?: string; json?: boolean }) => {
+    .action(async (opts: { role: Role; port?: string; json?: boolean; root?: string }) => {
       const out = ctx.output(!!opts.json);
       const env = opts.port !== undefined ? { ...ctx.env, PORT: opts.port } : ctx.env;
-      const config = loadConfig(env, { role: opts.role, root: ctx.root });
+      const config = loadConfig(env, { role: opts.role, root: resolve(opts.root ?? ctx.root) });
       const logger = createLogger({ level: config.logLevel });
       const platform = await startPlatform(config, logger, out.progress);
       out.result(
