@@ -56,8 +56,7 @@ export interface components {
         };
         OrderCancelledData: {
             orderId: components["schemas"]["OrderId"];
-            /** @description The cancel reason given to the Orders API, e.g. `customer_request`. */
-            reason: string;
+            reason: components["schemas"]["CancelReason"];
             /** @description The units cancelled, per line. */
             lines: components["schemas"]["OrderLineQuantity"][];
             cancelledAt: components["schemas"]["Timestamp"];
@@ -367,6 +366,11 @@ export interface components {
             expiresAt: components["schemas"]["Timestamp"];
             createdAt: components["schemas"]["Timestamp"];
         };
+        /**
+         * @description Why an order was cancelled.
+         * @enum {string}
+         */
+        CancelReason: "customer_request" | "fraud" | "out_of_stock" | "channel_cancelled" | "other";
         /**
          * @description The system that produced an inventory update. Sequences are per source × SKU × location.
          * @enum {string}

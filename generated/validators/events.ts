@@ -4241,13 +4241,50 @@ return errors === 0;
 }
 validate125.evaluated = {"props":{"specversion":true,"id":true,"source":true,"type":true,"time":true,"subject":true,"datacontenttype":true,"correlationid":true,"sequence":true,"partnerid":true,"traceparent":true,"data":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema54 = {"type":"object","required":["orderId","reason","lines","cancelledAt"],"properties":{"orderId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/OrderId"},"reason":{"type":"string","maxLength":100,"description":"The cancel reason given to the Orders API, e.g. `customer_request`."},"lines":{"type":"array","description":"The units cancelled, per line.","items":{"$ref":"https://concord.dev/contracts/asyncapi/events.yaml#/$defs/OrderLineQuantity"}},"cancelledAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
-const schema55 = {"type":"object","required":["lineId","sku","quantity"],"properties":{"lineId":{"type":"string","maxLength":40},"sku":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Sku"},"quantity":{"type":"integer","minimum":1}}};
+const schema54 = {"type":"object","required":["orderId","reason","lines","cancelledAt"],"properties":{"orderId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/OrderId"},"reason":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/CancelReason"},"lines":{"type":"array","description":"The units cancelled, per line.","items":{"$ref":"https://concord.dev/contracts/asyncapi/events.yaml#/$defs/OrderLineQuantity"}},"cancelledAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
+const schema55 = {"type":"string","enum":["customer_request","fraud","out_of_stock","channel_cancelled","other"],"description":"Why an order was cancelled."};
 
 function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate130.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!(((((data === "customer_request") || (data === "fraud")) || (data === "out_of_stock")) || (data === "channel_cancelled")) || (data === "other"))){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema55.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate130.errors = vErrors;
+return errors === 0;
+}
+validate130.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+const schema56 = {"type":"object","required":["lineId","sku","quantity"],"properties":{"lineId":{"type":"string","maxLength":40},"sku":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Sku"},"quantity":{"type":"integer","minimum":1}}};
+
+function validate132(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate132.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4352,16 +4389,16 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate130.errors = vErrors;
+validate132.errors = vErrors;
 return errors === 0;
 }
-validate130.evaluated = {"props":{"lineId":true,"sku":true,"quantity":true},"dynamicProps":false,"dynamicItems":false};
+validate132.evaluated = {"props":{"lineId":true,"sku":true,"quantity":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate135(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate133.evaluated;
+const evaluated0 = validate135.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4390,10 +4427,10 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate133.errors = vErrors;
+validate135.errors = vErrors;
 return errors === 0;
 }
-validate133.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate135.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
 function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -4454,10 +4491,24 @@ errors = vErrors.length;
 }
 }
 if(data.reason !== undefined){
-let data1 = data.reason;
-if(typeof data1 === "string"){
-if(func1(data1) > 100){
-const err4 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
+if(!(validate130(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
+errors = vErrors.length;
+}
+}
+if(data.lines !== undefined){
+let data2 = data.lines;
+if(Array.isArray(data2)){
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate132(data2[i0], {instancePath:instancePath+"/lines/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate132.errors : vErrors.concat(validate132.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4467,53 +4518,20 @@ vErrors.push(err4);
 errors++;
 }
 }
+if(data.cancelledAt !== undefined){
+if(!(validate135(data.cancelledAt, {instancePath:instancePath+"/cancelledAt",parentData:data,parentDataProperty:"cancelledAt",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+}
+}
 else {
-const err5 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err5];
 }
 else {
 vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.lines !== undefined){
-let data2 = data.lines;
-if(Array.isArray(data2)){
-const len0 = data2.length;
-for(let i0=0; i0<len0; i0++){
-if(!(validate130(data2[i0], {instancePath:instancePath+"/lines/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err6 = {instancePath:instancePath+"/lines",schemaPath:"#/properties/lines/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.cancelledAt !== undefined){
-if(!(validate133(data.cancelledAt, {instancePath:instancePath+"/cancelledAt",parentData:data,parentDataProperty:"cancelledAt",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
 }
 errors++;
 }
@@ -4593,13 +4611,13 @@ return errors === 0;
 }
 validate124.evaluated = {"props":{"type":true,"data":true,"specversion":true,"id":true,"source":true,"time":true,"subject":true,"datacontenttype":true,"correlationid":true,"sequence":true,"partnerid":true,"traceparent":true},"dynamicProps":false,"dynamicItems":false};
 
-export const OrderCreated = validate136;
-const schema57 = {"allOf":[{"$ref":"https://concord.dev/contracts/asyncapi/events.yaml#/$defs/CloudEventEnvelope"},{"type":"object","required":["type","data"],"properties":{"type":{"const":"order.created"},"data":{"$ref":"https://concord.dev/contracts/asyncapi/events.yaml#/$defs/OrderCreatedData"}}}],"$id":"https://concord.dev/contracts/asyncapi/events.yaml/events/OrderCreated"};
+export const OrderCreated = validate138;
+const schema58 = {"allOf":[{"$ref":"https://concord.dev/contracts/asyncapi/events.yaml#/$defs/CloudEventEnvelope"},{"type":"object","required":["type","data"],"properties":{"type":{"const":"order.created"},"data":{"$ref":"https://concord.dev/contracts/asyncapi/events.yaml#/$defs/OrderCreatedData"}}}],"$id":"https://concord.dev/contracts/asyncapi/events.yaml/events/OrderCreated"};
 
-function validate137(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate139(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate137.evaluated;
+const evaluated0 = validate139.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4993,18 +5011,18 @@ vErrors.push(err32);
 }
 errors++;
 }
-validate137.errors = vErrors;
+validate139.errors = vErrors;
 return errors === 0;
 }
-validate137.evaluated = {"props":{"specversion":true,"id":true,"source":true,"type":true,"time":true,"subject":true,"datacontenttype":true,"correlationid":true,"sequence":true,"partnerid":true,"traceparent":true,"data":true},"dynamicProps":false,"dynamicItems":false};
+validate139.evaluated = {"props":{"specversion":true,"id":true,"source":true,"type":true,"time":true,"subject":true,"datacontenttype":true,"correlationid":true,"sequence":true,"partnerid":true,"traceparent":true,"data":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema59 = {"type":"object","required":["order"],"properties":{"order":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Order"}}};
-const schema60 = {"type":"object","required":["id","channel","channelOrderId","status","currency","customer","lines","tenders","promotions","fulfilmentGroups","totals","sync","createdAt","updatedAt"],"properties":{"id":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/OrderId"},"partnerId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/PartnerId"},"channel":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Channel"},"channelOrderId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ChannelOrderId"},"status":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/OrderStatus"},"currency":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/CurrencyCode"},"customer":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Customer"},"shippingAddress":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Address"},"lines":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/OrderLine"}},"tenders":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Tender"}},"promotions":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Promotion"}},"fulfilmentGroups":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/FulfilmentGroup"}},"totals":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/OrderTotals"},"sync":{"type":"object","required":["erp","wms","pos"],"properties":{"erp":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/SyncState"},"wms":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/SyncState"},"pos":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/SyncState"}}},"returnIds":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ReturnId"}},"createdAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"updatedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
+const schema60 = {"type":"object","required":["order"],"properties":{"order":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Order"}}};
+const schema61 = {"type":"object","required":["id","channel","channelOrderId","status","currency","customer","lines","tenders","promotions","fulfilmentGroups","totals","sync","createdAt","updatedAt"],"properties":{"id":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/OrderId"},"partnerId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/PartnerId"},"channel":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Channel"},"channelOrderId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ChannelOrderId"},"status":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/OrderStatus"},"currency":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/CurrencyCode"},"customer":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Customer"},"shippingAddress":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Address"},"lines":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/OrderLine"}},"tenders":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Tender"}},"promotions":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Promotion"}},"fulfilmentGroups":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/FulfilmentGroup"}},"totals":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/OrderTotals"},"sync":{"type":"object","required":["erp","wms","pos"],"properties":{"erp":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/SyncState"},"wms":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/SyncState"},"pos":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/SyncState"}}},"returnIds":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ReturnId"}},"createdAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"updatedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
 
-function validate143(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate143.evaluated;
+const evaluated0 = validate145.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5033,17 +5051,17 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate143.errors = vErrors;
+validate145.errors = vErrors;
 return errors === 0;
 }
-validate143.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate145.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema62 = {"type":"string","minLength":1,"maxLength":100,"description":"The order's id in the channel that captured it (marketplace order number, POS receipt, web cart).","example":"MKT-100234"};
+const schema63 = {"type":"string","minLength":1,"maxLength":100,"description":"The order's id in the channel that captured it (marketplace order number, POS receipt, web cart).","example":"MKT-100234"};
 
-function validate146(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate148(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate146.evaluated;
+const evaluated0 = validate148.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5082,16 +5100,16 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate146.errors = vErrors;
+validate148.errors = vErrors;
 return errors === 0;
 }
-validate146.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate148.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate148(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate150(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate148.evaluated;
+const evaluated0 = validate150.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5118,18 +5136,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate148.errors = vErrors;
+validate150.errors = vErrors;
 return errors === 0;
 }
-validate148.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate150.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema64 = {"type":"string","pattern":"^[A-Z]{3}$","description":"ISO 4217 alphabetic code.","example":"EUR"};
+const schema65 = {"type":"string","pattern":"^[A-Z]{3}$","description":"ISO 4217 alphabetic code.","example":"EUR"};
 const pattern25 = new RegExp("^[A-Z]{3}$", "u");
 
-function validate150(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate152(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate150.evaluated;
+const evaluated0 = validate152.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5158,18 +5176,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate150.errors = vErrors;
+validate152.errors = vErrors;
 return errors === 0;
 }
-validate150.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate152.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema65 = {"type":"object","required":["name","email"],"additionalProperties":false,"properties":{"id":{"type":"string","maxLength":100},"name":{"type":"string","minLength":1,"maxLength":200},"email":{"type":"string","format":"email","maxLength":254},"phone":{"type":"string","maxLength":40}}};
+const schema66 = {"type":"object","required":["name","email"],"additionalProperties":false,"properties":{"id":{"type":"string","maxLength":100},"name":{"type":"string","minLength":1,"maxLength":200},"email":{"type":"string","format":"email","maxLength":254},"phone":{"type":"string","maxLength":40}}};
 const formats28 = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
 
-function validate152(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate154(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate152.evaluated;
+const evaluated0 = validate154.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5340,18 +5358,18 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate152.errors = vErrors;
+validate154.errors = vErrors;
 return errors === 0;
 }
-validate152.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate154.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema66 = {"type":"object","required":["line1","city","postalCode","country"],"additionalProperties":false,"properties":{"name":{"type":"string","maxLength":200},"line1":{"type":"string","minLength":1,"maxLength":200},"line2":{"type":"string","maxLength":200},"city":{"type":"string","minLength":1,"maxLength":100},"region":{"type":"string","maxLength":100},"postalCode":{"type":"string","minLength":1,"maxLength":20},"country":{"type":"string","pattern":"^[A-Z]{2}$","description":"ISO 3166-1 alpha-2."}},"example":{"name":"Ada Lovelace","line1":"12 Market Street","city":"Leeds","postalCode":"LS1 6DT","country":"GB"}};
+const schema67 = {"type":"object","required":["line1","city","postalCode","country"],"additionalProperties":false,"properties":{"name":{"type":"string","maxLength":200},"line1":{"type":"string","minLength":1,"maxLength":200},"line2":{"type":"string","maxLength":200},"city":{"type":"string","minLength":1,"maxLength":100},"region":{"type":"string","maxLength":100},"postalCode":{"type":"string","minLength":1,"maxLength":20},"country":{"type":"string","pattern":"^[A-Z]{2}$","description":"ISO 3166-1 alpha-2."}},"example":{"name":"Ada Lovelace","line1":"12 Market Street","city":"Leeds","postalCode":"LS1 6DT","country":"GB"}};
 const pattern26 = new RegExp("^[A-Z]{2}$", "u");
 
-function validate154(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate156(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate154.evaluated;
+const evaluated0 = validate156.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5627,18 +5645,18 @@ vErrors.push(err22);
 }
 errors++;
 }
-validate154.errors = vErrors;
+validate156.errors = vErrors;
 return errors === 0;
 }
-validate154.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate156.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema67 = {"type":"object","required":["lineId","sku","quantity","unitPrice","fulfilment","shippedQuantity","cancelledQuantity","returnedQuantity"],"properties":{"lineId":{"type":"string","maxLength":40},"sku":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Sku"},"quantity":{"type":"integer","minimum":1,"maximum":10000},"unitPrice":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"tax":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"fulfilment":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/FulfilmentIntent"},"fulfilmentGroupId":{"type":"string","maxLength":40},"shippedQuantity":{"type":"integer","minimum":0},"cancelledQuantity":{"type":"integer","minimum":0},"returnedQuantity":{"type":"integer","minimum":0}}};
-const schema68 = {"type":"object","description":"An amount in the currency's minor units (cents for EUR/USD). Never a float.","required":["currency","amount"],"additionalProperties":false,"properties":{"currency":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/CurrencyCode"},"amount":{"type":"integer","minimum":0,"maximum":100000000000,"description":"Amount in minor units."}},"example":{"currency":"EUR","amount":4999}};
+const schema68 = {"type":"object","required":["lineId","sku","quantity","unitPrice","fulfilment","shippedQuantity","cancelledQuantity","returnedQuantity"],"properties":{"lineId":{"type":"string","maxLength":40},"sku":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Sku"},"quantity":{"type":"integer","minimum":1,"maximum":10000},"unitPrice":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"tax":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"fulfilment":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/FulfilmentIntent"},"fulfilmentGroupId":{"type":"string","maxLength":40},"shippedQuantity":{"type":"integer","minimum":0},"cancelledQuantity":{"type":"integer","minimum":0},"returnedQuantity":{"type":"integer","minimum":0}}};
+const schema69 = {"type":"object","description":"An amount in the currency's minor units (cents for EUR/USD). Never a float.","required":["currency","amount"],"additionalProperties":false,"properties":{"currency":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/CurrencyCode"},"amount":{"type":"integer","minimum":0,"maximum":100000000000,"description":"Amount in minor units."}},"example":{"currency":"EUR","amount":4999}};
 
-function validate158(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate160(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate158.evaluated;
+const evaluated0 = validate160.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5679,8 +5697,8 @@ errors++;
 }
 }
 if(data.currency !== undefined){
-if(!(validate150(data.currency, {instancePath:instancePath+"/currency",parentData:data,parentDataProperty:"currency",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate150.errors : vErrors.concat(validate150.errors);
+if(!(validate152(data.currency, {instancePath:instancePath+"/currency",parentData:data,parentDataProperty:"currency",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
 errors = vErrors.length;
 }
 }
@@ -5730,17 +5748,17 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate158.errors = vErrors;
+validate160.errors = vErrors;
 return errors === 0;
 }
-validate158.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate160.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema69 = {"type":"object","required":["method"],"additionalProperties":false,"properties":{"method":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/FulfilmentMethod"},"locationId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/LocationId"}}};
+const schema70 = {"type":"object","required":["method"],"additionalProperties":false,"properties":{"method":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/FulfilmentMethod"},"locationId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/LocationId"}}};
 
-function validate162(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate164(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate162.evaluated;
+const evaluated0 = validate164.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5793,16 +5811,16 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate162.errors = vErrors;
+validate164.errors = vErrors;
 return errors === 0;
 }
-validate162.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate164.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate156(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate158(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate156.evaluated;
+const evaluated0 = validate158.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5957,20 +5975,20 @@ errors++;
 }
 }
 if(data.unitPrice !== undefined){
-if(!(validate158(data.unitPrice, {instancePath:instancePath+"/unitPrice",parentData:data,parentDataProperty:"unitPrice",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
+if(!(validate160(data.unitPrice, {instancePath:instancePath+"/unitPrice",parentData:data,parentDataProperty:"unitPrice",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
 errors = vErrors.length;
 }
 }
 if(data.tax !== undefined){
-if(!(validate158(data.tax, {instancePath:instancePath+"/tax",parentData:data,parentDataProperty:"tax",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
+if(!(validate160(data.tax, {instancePath:instancePath+"/tax",parentData:data,parentDataProperty:"tax",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
 errors = vErrors.length;
 }
 }
 if(data.fulfilment !== undefined){
-if(!(validate162(data.fulfilment, {instancePath:instancePath+"/fulfilment",parentData:data,parentDataProperty:"fulfilment",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate162.errors : vErrors.concat(validate162.errors);
+if(!(validate164(data.fulfilment, {instancePath:instancePath+"/fulfilment",parentData:data,parentDataProperty:"fulfilment",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
 errors = vErrors.length;
 }
 }
@@ -6085,18 +6103,18 @@ vErrors.push(err21);
 }
 errors++;
 }
-validate156.errors = vErrors;
+validate158.errors = vErrors;
 return errors === 0;
 }
-validate156.evaluated = {"props":{"lineId":true,"sku":true,"quantity":true,"unitPrice":true,"tax":true,"fulfilment":true,"fulfilmentGroupId":true,"shippedQuantity":true,"cancelledQuantity":true,"returnedQuantity":true},"dynamicProps":false,"dynamicItems":false};
+validate158.evaluated = {"props":{"lineId":true,"sku":true,"quantity":true,"unitPrice":true,"tax":true,"fulfilment":true,"fulfilmentGroupId":true,"shippedQuantity":true,"cancelledQuantity":true,"returnedQuantity":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema70 = {"type":"object","required":["type","amount"],"additionalProperties":false,"properties":{"type":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/TenderType"},"amount":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"reference":{"type":"string","maxLength":100,"description":"PSP or gift card reference."}}};
-const schema71 = {"type":"string","enum":["credit_card","debit_card","gift_card","store_credit","paypal","cash","marketplace"]};
+const schema71 = {"type":"object","required":["type","amount"],"additionalProperties":false,"properties":{"type":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/TenderType"},"amount":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"reference":{"type":"string","maxLength":100,"description":"PSP or gift card reference."}}};
+const schema72 = {"type":"string","enum":["credit_card","debit_card","gift_card","store_credit","paypal","cash","marketplace"]};
 
-function validate168(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate170(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate168.evaluated;
+const evaluated0 = validate170.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6114,7 +6132,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!(((((((data === "credit_card") || (data === "debit_card")) || (data === "gift_card")) || (data === "store_credit")) || (data === "paypal")) || (data === "cash")) || (data === "marketplace"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema71.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema72.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6123,16 +6141,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate168.errors = vErrors;
+validate170.errors = vErrors;
 return errors === 0;
 }
-validate168.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate170.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate167(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate169(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate167.evaluated;
+const evaluated0 = validate169.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6173,14 +6191,14 @@ errors++;
 }
 }
 if(data.type !== undefined){
-if(!(validate168(data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
+if(!(validate170(data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
 errors = vErrors.length;
 }
 }
 if(data.amount !== undefined){
-if(!(validate158(data.amount, {instancePath:instancePath+"/amount",parentData:data,parentDataProperty:"amount",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
+if(!(validate160(data.amount, {instancePath:instancePath+"/amount",parentData:data,parentDataProperty:"amount",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
 errors = vErrors.length;
 }
 }
@@ -6220,17 +6238,17 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate167.errors = vErrors;
+validate169.errors = vErrors;
 return errors === 0;
 }
-validate167.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate169.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema72 = {"type":"object","required":["code","discount"],"additionalProperties":false,"properties":{"code":{"type":"string","minLength":1,"maxLength":50},"description":{"type":"string","maxLength":200},"discount":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"}}};
+const schema73 = {"type":"object","required":["code","discount"],"additionalProperties":false,"properties":{"code":{"type":"string","minLength":1,"maxLength":50},"description":{"type":"string","maxLength":200},"discount":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"}}};
 
-function validate172(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate174(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate172.evaluated;
+const evaluated0 = validate174.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6331,8 +6349,8 @@ errors++;
 }
 }
 if(data.discount !== undefined){
-if(!(validate158(data.discount, {instancePath:instancePath+"/discount",parentData:data,parentDataProperty:"discount",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
+if(!(validate160(data.discount, {instancePath:instancePath+"/discount",parentData:data,parentDataProperty:"discount",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
 errors = vErrors.length;
 }
 }
@@ -6347,16 +6365,16 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate172.errors = vErrors;
+validate174.errors = vErrors;
 return errors === 0;
 }
-validate172.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate174.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate177(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate175.evaluated;
+const evaluated0 = validate177.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6552,17 +6570,17 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate175.errors = vErrors;
+validate177.errors = vErrors;
 return errors === 0;
 }
-validate175.evaluated = {"props":{"id":true,"nodeId":true,"nodeType":true,"method":true,"system":true,"lineIds":true,"status":true},"dynamicProps":false,"dynamicItems":false};
+validate177.evaluated = {"props":{"id":true,"nodeId":true,"nodeType":true,"method":true,"system":true,"lineIds":true,"status":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema74 = {"type":"object","required":["subtotal","discount","tax","shipping","total"],"properties":{"subtotal":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"discount":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"tax":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"shipping":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"total":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"}}};
+const schema75 = {"type":"object","required":["subtotal","discount","tax","shipping","total"],"properties":{"subtotal":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"discount":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"tax":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"shipping":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"total":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"}}};
 
-function validate180(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate182(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate180.evaluated;
+const evaluated0 = validate182.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6621,32 +6639,32 @@ vErrors.push(err4);
 errors++;
 }
 if(data.subtotal !== undefined){
-if(!(validate158(data.subtotal, {instancePath:instancePath+"/subtotal",parentData:data,parentDataProperty:"subtotal",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
+if(!(validate160(data.subtotal, {instancePath:instancePath+"/subtotal",parentData:data,parentDataProperty:"subtotal",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
 errors = vErrors.length;
 }
 }
 if(data.discount !== undefined){
-if(!(validate158(data.discount, {instancePath:instancePath+"/discount",parentData:data,parentDataProperty:"discount",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
+if(!(validate160(data.discount, {instancePath:instancePath+"/discount",parentData:data,parentDataProperty:"discount",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
 errors = vErrors.length;
 }
 }
 if(data.tax !== undefined){
-if(!(validate158(data.tax, {instancePath:instancePath+"/tax",parentData:data,parentDataProperty:"tax",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
+if(!(validate160(data.tax, {instancePath:instancePath+"/tax",parentData:data,parentDataProperty:"tax",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
 errors = vErrors.length;
 }
 }
 if(data.shipping !== undefined){
-if(!(validate158(data.shipping, {instancePath:instancePath+"/shipping",parentData:data,parentDataProperty:"shipping",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
+if(!(validate160(data.shipping, {instancePath:instancePath+"/shipping",parentData:data,parentDataProperty:"shipping",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
 errors = vErrors.length;
 }
 }
 if(data.total !== undefined){
-if(!(validate158(data.total, {instancePath:instancePath+"/total",parentData:data,parentDataProperty:"total",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
+if(!(validate160(data.total, {instancePath:instancePath+"/total",parentData:data,parentDataProperty:"total",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
 errors = vErrors.length;
 }
 }
@@ -6661,17 +6679,17 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate180.errors = vErrors;
+validate182.errors = vErrors;
 return errors === 0;
 }
-validate180.evaluated = {"props":{"subtotal":true,"discount":true,"tax":true,"shipping":true,"total":true},"dynamicProps":false,"dynamicItems":false};
+validate182.evaluated = {"props":{"subtotal":true,"discount":true,"tax":true,"shipping":true,"total":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema75 = {"type":"object","description":"Where Concord stands with one downstream system for this order.","required":["status","attempts"],"properties":{"status":{"type":"string","enum":["pending","in_progress","synced","retrying","exception","not_applicable"]},"attempts":{"type":"integer","minimum":0},"externalRef":{"type":"string","description":"The system's own id for the document."},"lastError":{"type":"string","maxLength":2000},"lastAttemptAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"nextAttemptAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
+const schema76 = {"type":"object","description":"Where Concord stands with one downstream system for this order.","required":["status","attempts"],"properties":{"status":{"type":"string","enum":["pending","in_progress","synced","retrying","exception","not_applicable"]},"attempts":{"type":"integer","minimum":0},"externalRef":{"type":"string","description":"The system's own id for the document."},"lastError":{"type":"string","maxLength":2000},"lastAttemptAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"nextAttemptAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
 
-function validate187(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate189(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate187.evaluated;
+const evaluated0 = validate189.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6712,7 +6730,7 @@ vErrors.push(err2);
 errors++;
 }
 if(!((((((data0 === "pending") || (data0 === "in_progress")) || (data0 === "synced")) || (data0 === "retrying")) || (data0 === "exception")) || (data0 === "not_applicable"))){
-const err3 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema75.properties.status.enum},message:"must be equal to one of the allowed values"};
+const err3 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema76.properties.status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6807,16 +6825,16 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate187.errors = vErrors;
+validate189.errors = vErrors;
 return errors === 0;
 }
-validate187.evaluated = {"props":{"status":true,"attempts":true,"externalRef":true,"lastError":true,"lastAttemptAt":true,"nextAttemptAt":true},"dynamicProps":false,"dynamicItems":false};
+validate189.evaluated = {"props":{"status":true,"attempts":true,"externalRef":true,"lastError":true,"lastAttemptAt":true,"nextAttemptAt":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate193(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate195(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate193.evaluated;
+const evaluated0 = validate195.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6845,16 +6863,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate193.errors = vErrors;
+validate195.errors = vErrors;
 return errors === 0;
 }
-validate193.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate195.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate141(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate143(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate141.evaluated;
+const evaluated0 = validate143.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7009,8 +7027,8 @@ errors = vErrors.length;
 }
 }
 if(data.partnerId !== undefined){
-if(!(validate143(data.partnerId, {instancePath:instancePath+"/partnerId",parentData:data,parentDataProperty:"partnerId",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
+if(!(validate145(data.partnerId, {instancePath:instancePath+"/partnerId",parentData:data,parentDataProperty:"partnerId",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
 errors = vErrors.length;
 }
 }
@@ -7021,32 +7039,32 @@ errors = vErrors.length;
 }
 }
 if(data.channelOrderId !== undefined){
-if(!(validate146(data.channelOrderId, {instancePath:instancePath+"/channelOrderId",parentData:data,parentDataProperty:"channelOrderId",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate146.errors : vErrors.concat(validate146.errors);
-errors = vErrors.length;
-}
-}
-if(data.status !== undefined){
-if(!(validate148(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData,dynamicAnchors}))){
+if(!(validate148(data.channelOrderId, {instancePath:instancePath+"/channelOrderId",parentData:data,parentDataProperty:"channelOrderId",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
 errors = vErrors.length;
 }
 }
-if(data.currency !== undefined){
-if(!(validate150(data.currency, {instancePath:instancePath+"/currency",parentData:data,parentDataProperty:"currency",rootData,dynamicAnchors}))){
+if(data.status !== undefined){
+if(!(validate150(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate150.errors : vErrors.concat(validate150.errors);
 errors = vErrors.length;
 }
 }
-if(data.customer !== undefined){
-if(!(validate152(data.customer, {instancePath:instancePath+"/customer",parentData:data,parentDataProperty:"customer",rootData,dynamicAnchors}))){
+if(data.currency !== undefined){
+if(!(validate152(data.currency, {instancePath:instancePath+"/currency",parentData:data,parentDataProperty:"currency",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
 errors = vErrors.length;
 }
 }
-if(data.shippingAddress !== undefined){
-if(!(validate154(data.shippingAddress, {instancePath:instancePath+"/shippingAddress",parentData:data,parentDataProperty:"shippingAddress",rootData,dynamicAnchors}))){
+if(data.customer !== undefined){
+if(!(validate154(data.customer, {instancePath:instancePath+"/customer",parentData:data,parentDataProperty:"customer",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate154.errors : vErrors.concat(validate154.errors);
+errors = vErrors.length;
+}
+}
+if(data.shippingAddress !== undefined){
+if(!(validate156(data.shippingAddress, {instancePath:instancePath+"/shippingAddress",parentData:data,parentDataProperty:"shippingAddress",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
 errors = vErrors.length;
 }
 }
@@ -7055,8 +7073,8 @@ let data8 = data.lines;
 if(Array.isArray(data8)){
 const len0 = data8.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate156(data8[i0], {instancePath:instancePath+"/lines/" + i0,parentData:data8,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
+if(!(validate158(data8[i0], {instancePath:instancePath+"/lines/" + i0,parentData:data8,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
 errors = vErrors.length;
 }
 }
@@ -7077,8 +7095,8 @@ let data10 = data.tenders;
 if(Array.isArray(data10)){
 const len1 = data10.length;
 for(let i1=0; i1<len1; i1++){
-if(!(validate167(data10[i1], {instancePath:instancePath+"/tenders/" + i1,parentData:data10,parentDataProperty:i1,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
+if(!(validate169(data10[i1], {instancePath:instancePath+"/tenders/" + i1,parentData:data10,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate169.errors : vErrors.concat(validate169.errors);
 errors = vErrors.length;
 }
 }
@@ -7099,8 +7117,8 @@ let data12 = data.promotions;
 if(Array.isArray(data12)){
 const len2 = data12.length;
 for(let i2=0; i2<len2; i2++){
-if(!(validate172(data12[i2], {instancePath:instancePath+"/promotions/" + i2,parentData:data12,parentDataProperty:i2,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate172.errors : vErrors.concat(validate172.errors);
+if(!(validate174(data12[i2], {instancePath:instancePath+"/promotions/" + i2,parentData:data12,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
 errors = vErrors.length;
 }
 }
@@ -7121,8 +7139,8 @@ let data14 = data.fulfilmentGroups;
 if(Array.isArray(data14)){
 const len3 = data14.length;
 for(let i3=0; i3<len3; i3++){
-if(!(validate175(data14[i3], {instancePath:instancePath+"/fulfilmentGroups/" + i3,parentData:data14,parentDataProperty:i3,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
+if(!(validate177(data14[i3], {instancePath:instancePath+"/fulfilmentGroups/" + i3,parentData:data14,parentDataProperty:i3,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate177.errors : vErrors.concat(validate177.errors);
 errors = vErrors.length;
 }
 }
@@ -7139,8 +7157,8 @@ errors++;
 }
 }
 if(data.totals !== undefined){
-if(!(validate180(data.totals, {instancePath:instancePath+"/totals",parentData:data,parentDataProperty:"totals",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate180.errors : vErrors.concat(validate180.errors);
+if(!(validate182(data.totals, {instancePath:instancePath+"/totals",parentData:data,parentDataProperty:"totals",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
 errors = vErrors.length;
 }
 }
@@ -7178,20 +7196,20 @@ vErrors.push(err20);
 errors++;
 }
 if(data17.erp !== undefined){
-if(!(validate187(data17.erp, {instancePath:instancePath+"/sync/erp",parentData:data17,parentDataProperty:"erp",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate187.errors : vErrors.concat(validate187.errors);
+if(!(validate189(data17.erp, {instancePath:instancePath+"/sync/erp",parentData:data17,parentDataProperty:"erp",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
 errors = vErrors.length;
 }
 }
 if(data17.wms !== undefined){
-if(!(validate187(data17.wms, {instancePath:instancePath+"/sync/wms",parentData:data17,parentDataProperty:"wms",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate187.errors : vErrors.concat(validate187.errors);
+if(!(validate189(data17.wms, {instancePath:instancePath+"/sync/wms",parentData:data17,parentDataProperty:"wms",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
 errors = vErrors.length;
 }
 }
 if(data17.pos !== undefined){
-if(!(validate187(data17.pos, {instancePath:instancePath+"/sync/pos",parentData:data17,parentDataProperty:"pos",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate187.errors : vErrors.concat(validate187.errors);
+if(!(validate189(data17.pos, {instancePath:instancePath+"/sync/pos",parentData:data17,parentDataProperty:"pos",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
 errors = vErrors.length;
 }
 }
@@ -7212,8 +7230,8 @@ let data21 = data.returnIds;
 if(Array.isArray(data21)){
 const len4 = data21.length;
 for(let i4=0; i4<len4; i4++){
-if(!(validate193(data21[i4], {instancePath:instancePath+"/returnIds/" + i4,parentData:data21,parentDataProperty:i4,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+if(!(validate195(data21[i4], {instancePath:instancePath+"/returnIds/" + i4,parentData:data21,parentDataProperty:i4,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate195.errors : vErrors.concat(validate195.errors);
 errors = vErrors.length;
 }
 }
@@ -7252,16 +7270,16 @@ vErrors.push(err23);
 }
 errors++;
 }
-validate141.errors = vErrors;
+validate143.errors = vErrors;
 return errors === 0;
 }
-validate141.evaluated = {"props":{"id":true,"partnerId":true,"channel":true,"channelOrderId":true,"status":true,"currency":true,"customer":true,"shippingAddress":true,"lines":true,"tenders":true,"promotions":true,"fulfilmentGroups":true,"totals":true,"sync":true,"returnIds":true,"createdAt":true,"updatedAt":true},"dynamicProps":false,"dynamicItems":false};
+validate143.evaluated = {"props":{"id":true,"partnerId":true,"channel":true,"channelOrderId":true,"status":true,"currency":true,"customer":true,"shippingAddress":true,"lines":true,"tenders":true,"promotions":true,"fulfilmentGroups":true,"totals":true,"sync":true,"returnIds":true,"createdAt":true,"updatedAt":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate140(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate140.evaluated;
+const evaluated0 = validate142.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7280,8 +7298,8 @@ vErrors.push(err0);
 errors++;
 }
 if(data.order !== undefined){
-if(!(validate141(data.order, {instancePath:instancePath+"/order",parentData:data,parentDataProperty:"order",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
+if(!(validate143(data.order, {instancePath:instancePath+"/order",parentData:data,parentDataProperty:"order",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
 errors = vErrors.length;
 }
 }
@@ -7296,25 +7314,25 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate140.errors = vErrors;
+validate142.errors = vErrors;
 return errors === 0;
 }
-validate140.evaluated = {"props":{"order":true},"dynamicProps":false,"dynamicItems":false};
+validate142.evaluated = {"props":{"order":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate138(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://concord.dev/contracts/asyncapi/events.yaml/events/OrderCreated" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate136.evaluated;
+const evaluated0 = validate138.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate137(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+if(!(validate139(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7351,8 +7369,8 @@ errors++;
 }
 }
 if(data.data !== undefined){
-if(!(validate140(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+if(!(validate142(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
 errors = vErrors.length;
 }
 }
@@ -7367,18 +7385,18 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate136.errors = vErrors;
+validate138.errors = vErrors;
 return errors === 0;
 }
-validate136.evaluated = {"props":{"type":true,"data":true,"specversion":true,"id":true,"source":true,"time":true,"subject":true,"datacontenttype":true,"correlationid":true,"sequence":true,"partnerid":true,"traceparent":true},"dynamicProps":false,"dynamicItems":false};
+validate138.evaluated = {"props":{"type":true,"data":true,"specversion":true,"id":true,"source":true,"time":true,"subject":true,"datacontenttype":true,"correlationid":true,"sequence":true,"partnerid":true,"traceparent":true},"dynamicProps":false,"dynamicItems":false};
 
-export const OrderShipped = validate199;
-const schema77 = {"allOf":[{"$ref":"https://concord.dev/contracts/asyncapi/events.yaml#/$defs/CloudEventEnvelope"},{"type":"object","required":["type","data"],"properties":{"type":{"const":"order.shipped"},"data":{"$ref":"https://concord.dev/contracts/asyncapi/events.yaml#/$defs/OrderShippedData"}}}],"$id":"https://concord.dev/contracts/asyncapi/events.yaml/events/OrderShipped"};
+export const OrderShipped = validate201;
+const schema78 = {"allOf":[{"$ref":"https://concord.dev/contracts/asyncapi/events.yaml#/$defs/CloudEventEnvelope"},{"type":"object","required":["type","data"],"properties":{"type":{"const":"order.shipped"},"data":{"$ref":"https://concord.dev/contracts/asyncapi/events.yaml#/$defs/OrderShippedData"}}}],"$id":"https://concord.dev/contracts/asyncapi/events.yaml/events/OrderShipped"};
 
-function validate200(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate202(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate200.evaluated;
+const evaluated0 = validate202.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7772,18 +7790,18 @@ vErrors.push(err32);
 }
 errors++;
 }
-validate200.errors = vErrors;
+validate202.errors = vErrors;
 return errors === 0;
 }
-validate200.evaluated = {"props":{"specversion":true,"id":true,"source":true,"type":true,"time":true,"subject":true,"datacontenttype":true,"correlationid":true,"sequence":true,"partnerid":true,"traceparent":true,"data":true},"dynamicProps":false,"dynamicItems":false};
+validate202.evaluated = {"props":{"specversion":true,"id":true,"source":true,"type":true,"time":true,"subject":true,"datacontenttype":true,"correlationid":true,"sequence":true,"partnerid":true,"traceparent":true,"data":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema79 = {"type":"object","required":["orderId","status","fulfilmentGroupId","nodeId","partial","lines","shippedAt"],"properties":{"orderId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/OrderId"},"status":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/OrderStatus","description":"The order's status after this shipment, `partially_shipped` or `shipped`."},"fulfilmentGroupId":{"type":"string","maxLength":40},"nodeId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/LocationId"},"partial":{"type":"boolean","description":"True while units of the order are still to ship after this shipment."},"lines":{"type":"array","minItems":1,"items":{"$ref":"https://concord.dev/contracts/asyncapi/events.yaml#/$defs/ShippedLine"}},"carrier":{"type":"string","maxLength":100},"trackingNumber":{"type":"string","maxLength":100},"shippedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
-const schema80 = {"type":"object","required":["lineId","sku","quantity","shippedQuantity"],"properties":{"lineId":{"type":"string","maxLength":40},"sku":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Sku"},"quantity":{"type":"integer","minimum":1,"description":"Units in this shipment."},"shippedQuantity":{"type":"integer","minimum":1,"description":"Units of the line shipped so far, this shipment included."},"orderedQuantity":{"type":"integer","minimum":1}}};
+const schema80 = {"type":"object","required":["orderId","status","fulfilmentGroupId","nodeId","partial","lines","shippedAt"],"properties":{"orderId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/OrderId"},"status":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/OrderStatus","description":"The order's status after this shipment, `partially_shipped` or `shipped`."},"fulfilmentGroupId":{"type":"string","maxLength":40},"nodeId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/LocationId"},"partial":{"type":"boolean","description":"True while units of the order are still to ship after this shipment."},"lines":{"type":"array","minItems":1,"items":{"$ref":"https://concord.dev/contracts/asyncapi/events.yaml#/$defs/ShippedLine"}},"carrier":{"type":"string","maxLength":100},"trackingNumber":{"type":"string","maxLength":100},"shippedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
+const schema81 = {"type":"object","required":["lineId","sku","quantity","shippedQuantity"],"properties":{"lineId":{"type":"string","maxLength":40},"sku":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Sku"},"quantity":{"type":"integer","minimum":1,"description":"Units in this shipment."},"shippedQuantity":{"type":"integer","minimum":1,"description":"Units of the line shipped so far, this shipment included."},"orderedQuantity":{"type":"integer","minimum":1}}};
 
-function validate207(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate209(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate207.evaluated;
+const evaluated0 = validate209.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7948,16 +7966,16 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate207.errors = vErrors;
+validate209.errors = vErrors;
 return errors === 0;
 }
-validate207.evaluated = {"props":{"lineId":true,"sku":true,"quantity":true,"shippedQuantity":true,"orderedQuantity":true},"dynamicProps":false,"dynamicItems":false};
+validate209.evaluated = {"props":{"lineId":true,"sku":true,"quantity":true,"shippedQuantity":true,"orderedQuantity":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate203(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate205(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate203.evaluated;
+const evaluated0 = validate205.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8105,8 +8123,8 @@ errors++;
 }
 const len0 = data5.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate207(data5[i0], {instancePath:instancePath+"/lines/" + i0,parentData:data5,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
+if(!(validate209(data5[i0], {instancePath:instancePath+"/lines/" + i0,parentData:data5,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate209.errors : vErrors.concat(validate209.errors);
 errors = vErrors.length;
 }
 }
@@ -8173,8 +8191,8 @@ errors++;
 }
 }
 if(data.shippedAt !== undefined){
-if(!(validate133(data.shippedAt, {instancePath:instancePath+"/shippedAt",parentData:data,parentDataProperty:"shippedAt",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+if(!(validate135(data.shippedAt, {instancePath:instancePath+"/shippedAt",parentData:data,parentDataProperty:"shippedAt",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
 errors = vErrors.length;
 }
 }
@@ -8189,25 +8207,25 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate203.errors = vErrors;
+validate205.errors = vErrors;
 return errors === 0;
 }
-validate203.evaluated = {"props":{"orderId":true,"status":true,"fulfilmentGroupId":true,"nodeId":true,"partial":true,"lines":true,"carrier":true,"trackingNumber":true,"shippedAt":true},"dynamicProps":false,"dynamicItems":false};
+validate205.evaluated = {"props":{"orderId":true,"status":true,"fulfilmentGroupId":true,"nodeId":true,"partial":true,"lines":true,"carrier":true,"trackingNumber":true,"shippedAt":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate199(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate201(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://concord.dev/contracts/asyncapi/events.yaml/events/OrderShipped" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate199.evaluated;
+const evaluated0 = validate201.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate200(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
+if(!(validate202(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate202.errors : vErrors.concat(validate202.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -8244,8 +8262,8 @@ errors++;
 }
 }
 if(data.data !== undefined){
-if(!(validate203(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate203.errors : vErrors.concat(validate203.errors);
+if(!(validate205(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
 errors = vErrors.length;
 }
 }
@@ -8260,18 +8278,18 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate199.errors = vErrors;
+validate201.errors = vErrors;
 return errors === 0;
 }
-validate199.evaluated = {"props":{"type":true,"data":true,"specversion":true,"id":true,"source":true,"time":true,"subject":true,"datacontenttype":true,"correlationid":true,"sequence":true,"partnerid":true,"traceparent":true},"dynamicProps":false,"dynamicItems":false};
+validate201.evaluated = {"props":{"type":true,"data":true,"specversion":true,"id":true,"source":true,"time":true,"subject":true,"datacontenttype":true,"correlationid":true,"sequence":true,"partnerid":true,"traceparent":true},"dynamicProps":false,"dynamicItems":false};
 
-export const RefundApproved = validate212;
-const schema81 = {"allOf":[{"$ref":"https://concord.dev/contracts/asyncapi/events.yaml#/$defs/CloudEventEnvelope"},{"type":"object","required":["type","data"],"properties":{"type":{"const":"refund.approved"},"data":{"$ref":"https://concord.dev/contracts/asyncapi/events.yaml#/$defs/RefundApprovedData"}}}],"$id":"https://concord.dev/contracts/asyncapi/events.yaml/events/RefundApproved"};
+export const RefundApproved = validate214;
+const schema82 = {"allOf":[{"$ref":"https://concord.dev/contracts/asyncapi/events.yaml#/$defs/CloudEventEnvelope"},{"type":"object","required":["type","data"],"properties":{"type":{"const":"refund.approved"},"data":{"$ref":"https://concord.dev/contracts/asyncapi/events.yaml#/$defs/RefundApprovedData"}}}],"$id":"https://concord.dev/contracts/asyncapi/events.yaml/events/RefundApproved"};
 
-function validate213(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate215(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate213.evaluated;
+const evaluated0 = validate215.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8665,19 +8683,19 @@ vErrors.push(err32);
 }
 errors++;
 }
-validate213.errors = vErrors;
+validate215.errors = vErrors;
 return errors === 0;
 }
-validate213.evaluated = {"props":{"specversion":true,"id":true,"source":true,"type":true,"time":true,"subject":true,"datacontenttype":true,"correlationid":true,"sequence":true,"partnerid":true,"traceparent":true,"data":true},"dynamicProps":false,"dynamicItems":false};
+validate215.evaluated = {"props":{"specversion":true,"id":true,"source":true,"type":true,"time":true,"subject":true,"datacontenttype":true,"correlationid":true,"sequence":true,"partnerid":true,"traceparent":true,"data":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema83 = {"type":"object","required":["returnId","orderId","refund"],"properties":{"returnId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ReturnId"},"orderId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/OrderId"},"refund":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Refund"}}};
-const schema84 = {"type":"object","description":"Refund = items - prorated promotions + reversed tax - restocking fee - exchange price difference.\nAllocated back to the original tenders in order: gift card and store credit first, then cards, then the rest.\n","required":["status","items","promotionProration","taxReversed","restockingFee","total","allocations"],"properties":{"status":{"type":"string","enum":["pending","approved","posted","exception"]},"items":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"promotionProration":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"taxReversed":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"restockingFee":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"exchangeDifference":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"total":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"allocations":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/RefundAllocation"}},"erpCreditMemoId":{"type":"string"}}};
-const schema85 = {"type":"object","required":["tenderType","amount"],"properties":{"tenderType":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/TenderType"},"amount":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"reference":{"type":"string"}}};
+const schema84 = {"type":"object","required":["returnId","orderId","refund"],"properties":{"returnId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ReturnId"},"orderId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/OrderId"},"refund":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Refund"}}};
+const schema85 = {"type":"object","description":"Refund = items - prorated promotions + reversed tax - restocking fee - exchange price difference.\nAllocated back to the original tenders in order: gift card and store credit first, then cards, then the rest.\n","required":["status","items","promotionProration","taxReversed","restockingFee","total","allocations"],"properties":{"status":{"type":"string","enum":["pending","approved","posted","exception"]},"items":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"promotionProration":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"taxReversed":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"restockingFee":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"exchangeDifference":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"total":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"allocations":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/RefundAllocation"}},"erpCreditMemoId":{"type":"string"}}};
+const schema86 = {"type":"object","required":["tenderType","amount"],"properties":{"tenderType":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/TenderType"},"amount":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"reference":{"type":"string"}}};
 
-function validate226(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate228(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate226.evaluated;
+const evaluated0 = validate228.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8706,14 +8724,14 @@ vErrors.push(err1);
 errors++;
 }
 if(data.tenderType !== undefined){
-if(!(validate168(data.tenderType, {instancePath:instancePath+"/tenderType",parentData:data,parentDataProperty:"tenderType",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
+if(!(validate170(data.tenderType, {instancePath:instancePath+"/tenderType",parentData:data,parentDataProperty:"tenderType",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
 errors = vErrors.length;
 }
 }
 if(data.amount !== undefined){
-if(!(validate158(data.amount, {instancePath:instancePath+"/amount",parentData:data,parentDataProperty:"amount",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
+if(!(validate160(data.amount, {instancePath:instancePath+"/amount",parentData:data,parentDataProperty:"amount",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
 errors = vErrors.length;
 }
 }
@@ -8740,16 +8758,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate226.errors = vErrors;
+validate228.errors = vErrors;
 return errors === 0;
 }
-validate226.evaluated = {"props":{"tenderType":true,"amount":true,"reference":true},"dynamicProps":false,"dynamicItems":false};
+validate228.evaluated = {"props":{"tenderType":true,"amount":true,"reference":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate219(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate221(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate219.evaluated;
+const evaluated0 = validate221.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8840,7 +8858,7 @@ vErrors.push(err7);
 errors++;
 }
 if(!((((data0 === "pending") || (data0 === "approved")) || (data0 === "posted")) || (data0 === "exception"))){
-const err8 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema84.properties.status.enum},message:"must be equal to one of the allowed values"};
+const err8 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema85.properties.status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -8851,38 +8869,38 @@ errors++;
 }
 }
 if(data.items !== undefined){
-if(!(validate158(data.items, {instancePath:instancePath+"/items",parentData:data,parentDataProperty:"items",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
+if(!(validate160(data.items, {instancePath:instancePath+"/items",parentData:data,parentDataProperty:"items",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
 errors = vErrors.length;
 }
 }
 if(data.promotionProration !== undefined){
-if(!(validate158(data.promotionProration, {instancePath:instancePath+"/promotionProration",parentData:data,parentDataProperty:"promotionProration",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
+if(!(validate160(data.promotionProration, {instancePath:instancePath+"/promotionProration",parentData:data,parentDataProperty:"promotionProration",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
 errors = vErrors.length;
 }
 }
 if(data.taxReversed !== undefined){
-if(!(validate158(data.taxReversed, {instancePath:instancePath+"/taxReversed",parentData:data,parentDataProperty:"taxReversed",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
+if(!(validate160(data.taxReversed, {instancePath:instancePath+"/taxReversed",parentData:data,parentDataProperty:"taxReversed",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
 errors = vErrors.length;
 }
 }
 if(data.restockingFee !== undefined){
-if(!(validate158(data.restockingFee, {instancePath:instancePath+"/restockingFee",parentData:data,parentDataProperty:"restockingFee",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
+if(!(validate160(data.restockingFee, {instancePath:instancePath+"/restockingFee",parentData:data,parentDataProperty:"restockingFee",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
 errors = vErrors.length;
 }
 }
 if(data.exchangeDifference !== undefined){
-if(!(validate158(data.exchangeDifference, {instancePath:instancePath+"/exchangeDifference",parentData:data,parentDataProperty:"exchangeDifference",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
+if(!(validate160(data.exchangeDifference, {instancePath:instancePath+"/exchangeDifference",parentData:data,parentDataProperty:"exchangeDifference",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
 errors = vErrors.length;
 }
 }
 if(data.total !== undefined){
-if(!(validate158(data.total, {instancePath:instancePath+"/total",parentData:data,parentDataProperty:"total",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
+if(!(validate160(data.total, {instancePath:instancePath+"/total",parentData:data,parentDataProperty:"total",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
 errors = vErrors.length;
 }
 }
@@ -8891,8 +8909,8 @@ let data7 = data.allocations;
 if(Array.isArray(data7)){
 const len0 = data7.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate226(data7[i0], {instancePath:instancePath+"/allocations/" + i0,parentData:data7,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate226.errors : vErrors.concat(validate226.errors);
+if(!(validate228(data7[i0], {instancePath:instancePath+"/allocations/" + i0,parentData:data7,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
 errors = vErrors.length;
 }
 }
@@ -8931,16 +8949,16 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate219.errors = vErrors;
+validate221.errors = vErrors;
 return errors === 0;
 }
-validate219.evaluated = {"props":{"status":true,"items":true,"promotionProration":true,"taxReversed":true,"restockingFee":true,"exchangeDifference":true,"total":true,"allocations":true,"erpCreditMemoId":true},"dynamicProps":false,"dynamicItems":false};
+validate221.evaluated = {"props":{"status":true,"items":true,"promotionProration":true,"taxReversed":true,"restockingFee":true,"exchangeDifference":true,"total":true,"allocations":true,"erpCreditMemoId":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate216(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate218(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate216.evaluated;
+const evaluated0 = validate218.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8991,8 +9009,8 @@ errors = vErrors.length;
 }
 }
 if(data.refund !== undefined){
-if(!(validate219(data.refund, {instancePath:instancePath+"/refund",parentData:data,parentDataProperty:"refund",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate219.errors : vErrors.concat(validate219.errors);
+if(!(validate221(data.refund, {instancePath:instancePath+"/refund",parentData:data,parentDataProperty:"refund",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate221.errors : vErrors.concat(validate221.errors);
 errors = vErrors.length;
 }
 }
@@ -9007,25 +9025,25 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate216.errors = vErrors;
+validate218.errors = vErrors;
 return errors === 0;
 }
-validate216.evaluated = {"props":{"returnId":true,"orderId":true,"refund":true},"dynamicProps":false,"dynamicItems":false};
+validate218.evaluated = {"props":{"returnId":true,"orderId":true,"refund":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate212(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate214(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://concord.dev/contracts/asyncapi/events.yaml/events/RefundApproved" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate212.evaluated;
+const evaluated0 = validate214.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate213(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
+if(!(validate215(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -9062,8 +9080,8 @@ errors++;
 }
 }
 if(data.data !== undefined){
-if(!(validate216(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate216.errors : vErrors.concat(validate216.errors);
+if(!(validate218(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
 errors = vErrors.length;
 }
 }
@@ -9078,18 +9096,18 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate212.errors = vErrors;
+validate214.errors = vErrors;
 return errors === 0;
 }
-validate212.evaluated = {"props":{"type":true,"data":true,"specversion":true,"id":true,"source":true,"time":true,"subject":true,"datacontenttype":true,"correlationid":true,"sequence":true,"partnerid":true,"traceparent":true},"dynamicProps":false,"dynamicItems":false};
+validate214.evaluated = {"props":{"type":true,"data":true,"specversion":true,"id":true,"source":true,"time":true,"subject":true,"datacontenttype":true,"correlationid":true,"sequence":true,"partnerid":true,"traceparent":true},"dynamicProps":false,"dynamicItems":false};
 
-export const ReturnAuthorized = validate232;
-const schema86 = {"allOf":[{"$ref":"https://concord.dev/contracts/asyncapi/events.yaml#/$defs/CloudEventEnvelope"},{"type":"object","required":["type","data"],"properties":{"type":{"const":"return.authorized"},"data":{"$ref":"https://concord.dev/contracts/asyncapi/events.yaml#/$defs/ReturnAuthorizedData"}}}],"$id":"https://concord.dev/contracts/asyncapi/events.yaml/events/ReturnAuthorized"};
+export const ReturnAuthorized = validate234;
+const schema87 = {"allOf":[{"$ref":"https://concord.dev/contracts/asyncapi/events.yaml#/$defs/CloudEventEnvelope"},{"type":"object","required":["type","data"],"properties":{"type":{"const":"return.authorized"},"data":{"$ref":"https://concord.dev/contracts/asyncapi/events.yaml#/$defs/ReturnAuthorizedData"}}}],"$id":"https://concord.dev/contracts/asyncapi/events.yaml/events/ReturnAuthorized"};
 
-function validate233(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate235(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate233.evaluated;
+const evaluated0 = validate235.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9483,19 +9501,19 @@ vErrors.push(err32);
 }
 errors++;
 }
-validate233.errors = vErrors;
+validate235.errors = vErrors;
 return errors === 0;
 }
-validate233.evaluated = {"props":{"specversion":true,"id":true,"source":true,"type":true,"time":true,"subject":true,"datacontenttype":true,"correlationid":true,"sequence":true,"partnerid":true,"traceparent":true,"data":true},"dynamicProps":false,"dynamicItems":false};
+validate235.evaluated = {"props":{"specversion":true,"id":true,"source":true,"type":true,"time":true,"subject":true,"datacontenttype":true,"correlationid":true,"sequence":true,"partnerid":true,"traceparent":true,"data":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema88 = {"type":"object","required":["return"],"properties":{"return":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Return"}}};
-const schema89 = {"type":"object","required":["id","orderId","channel","status","lines","createdAt","updatedAt"],"properties":{"id":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ReturnId"},"orderId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/OrderId"},"partnerId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/PartnerId"},"channel":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Channel"},"status":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ReturnStatus"},"locationId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/LocationId"},"lines":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ReturnLine"}},"exchange":{"type":"object","properties":{"replacementOrderId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/OrderId"}}},"refund":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Refund"},"rejectionReason":{"type":"string"},"createdAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"updatedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
-const schema90 = {"type":"string","enum":["requested","authorized","received","inspected","dispositioned","refunded","closed","rejected","cancelled"]};
+const schema89 = {"type":"object","required":["return"],"properties":{"return":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Return"}}};
+const schema90 = {"type":"object","required":["id","orderId","channel","status","lines","createdAt","updatedAt"],"properties":{"id":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ReturnId"},"orderId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/OrderId"},"partnerId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/PartnerId"},"channel":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Channel"},"status":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ReturnStatus"},"locationId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/LocationId"},"lines":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ReturnLine"}},"exchange":{"type":"object","properties":{"replacementOrderId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/OrderId"}}},"refund":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Refund"},"rejectionReason":{"type":"string"},"createdAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"updatedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
+const schema91 = {"type":"string","enum":["requested","authorized","received","inspected","dispositioned","refunded","closed","rejected","cancelled"]};
 
-function validate242(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate244(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate242.evaluated;
+const evaluated0 = validate244.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9513,7 +9531,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!(((((((((data === "requested") || (data === "authorized")) || (data === "received")) || (data === "inspected")) || (data === "dispositioned")) || (data === "refunded")) || (data === "closed")) || (data === "rejected")) || (data === "cancelled"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema90.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema91.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -9522,50 +9540,13 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate242.errors = vErrors;
+validate244.errors = vErrors;
 return errors === 0;
 }
-validate242.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate244.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema91 = {"type":"object","required":["lineId","orderLineId","sku","quantity","reason","receivedQuantity"],"properties":{"lineId":{"type":"string","maxLength":40},"orderLineId":{"type":"string","maxLength":40},"sku":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Sku"},"quantity":{"type":"integer","minimum":1},"reason":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ReturnReason"},"receivedQuantity":{"type":"integer","minimum":0},"condition":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ItemCondition"},"disposition":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Disposition"}}};
-const schema92 = {"type":"string","enum":["defective","damaged_in_transit","wrong_item","wrong_size","not_as_described","changed_mind","other"]};
-
-function validate247(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate247.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(typeof data !== "string"){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(!(((((((data === "defective") || (data === "damaged_in_transit")) || (data === "wrong_item")) || (data === "wrong_size")) || (data === "not_as_described")) || (data === "changed_mind")) || (data === "other"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema92.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-validate247.errors = vErrors;
-return errors === 0;
-}
-validate247.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-const schema93 = {"type":"string","enum":["new","opened","damaged","defective"]};
+const schema92 = {"type":"object","required":["lineId","orderLineId","sku","quantity","reason","receivedQuantity"],"properties":{"lineId":{"type":"string","maxLength":40},"orderLineId":{"type":"string","maxLength":40},"sku":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Sku"},"quantity":{"type":"integer","minimum":1},"reason":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ReturnReason"},"receivedQuantity":{"type":"integer","minimum":0},"condition":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ItemCondition"},"disposition":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Disposition"}}};
+const schema93 = {"type":"string","enum":["defective","damaged_in_transit","wrong_item","wrong_size","not_as_described","changed_mind","other"]};
 
 function validate249(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -9587,7 +9568,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!((((data === "new") || (data === "opened")) || (data === "damaged")) || (data === "defective"))){
+if(!(((((((data === "defective") || (data === "damaged_in_transit")) || (data === "wrong_item")) || (data === "wrong_size")) || (data === "not_as_described")) || (data === "changed_mind")) || (data === "other"))){
 const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema93.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
@@ -9602,7 +9583,7 @@ return errors === 0;
 }
 validate249.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema94 = {"type":"string","enum":["resellable","refurbish","quarantine","scrap"]};
+const schema94 = {"type":"string","enum":["new","opened","damaged","defective"]};
 
 function validate251(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -9624,7 +9605,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!((((data === "resellable") || (data === "refurbish")) || (data === "quarantine")) || (data === "scrap"))){
+if(!((((data === "new") || (data === "opened")) || (data === "damaged")) || (data === "defective"))){
 const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema94.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
@@ -9639,11 +9620,48 @@ return errors === 0;
 }
 validate251.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
+const schema95 = {"type":"string","enum":["resellable","refurbish","quarantine","scrap"]};
 
-function validate245(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate253(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate245.evaluated;
+const evaluated0 = validate253.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!((((data === "resellable") || (data === "refurbish")) || (data === "quarantine")) || (data === "scrap"))){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema95.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate253.errors = vErrors;
+return errors === 0;
+}
+validate253.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+
+function validate247(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate247.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9793,8 +9811,8 @@ errors++;
 }
 }
 if(data.reason !== undefined){
-if(!(validate247(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+if(!(validate249(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate249.errors : vErrors.concat(validate249.errors);
 errors = vErrors.length;
 }
 }
@@ -9824,14 +9842,14 @@ errors++;
 }
 }
 if(data.condition !== undefined){
-if(!(validate249(data.condition, {instancePath:instancePath+"/condition",parentData:data,parentDataProperty:"condition",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate249.errors : vErrors.concat(validate249.errors);
+if(!(validate251(data.condition, {instancePath:instancePath+"/condition",parentData:data,parentDataProperty:"condition",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate251.errors : vErrors.concat(validate251.errors);
 errors = vErrors.length;
 }
 }
 if(data.disposition !== undefined){
-if(!(validate251(data.disposition, {instancePath:instancePath+"/disposition",parentData:data,parentDataProperty:"disposition",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate251.errors : vErrors.concat(validate251.errors);
+if(!(validate253(data.disposition, {instancePath:instancePath+"/disposition",parentData:data,parentDataProperty:"disposition",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate253.errors : vErrors.concat(validate253.errors);
 errors = vErrors.length;
 }
 }
@@ -9846,16 +9864,16 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate245.errors = vErrors;
+validate247.errors = vErrors;
 return errors === 0;
 }
-validate245.evaluated = {"props":{"lineId":true,"orderLineId":true,"sku":true,"quantity":true,"reason":true,"receivedQuantity":true,"condition":true,"disposition":true},"dynamicProps":false,"dynamicItems":false};
+validate247.evaluated = {"props":{"lineId":true,"orderLineId":true,"sku":true,"quantity":true,"reason":true,"receivedQuantity":true,"condition":true,"disposition":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate255(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate257(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate255.evaluated;
+const evaluated0 = validate257.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9946,7 +9964,7 @@ vErrors.push(err7);
 errors++;
 }
 if(!((((data0 === "pending") || (data0 === "approved")) || (data0 === "posted")) || (data0 === "exception"))){
-const err8 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema84.properties.status.enum},message:"must be equal to one of the allowed values"};
+const err8 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema85.properties.status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -9957,38 +9975,38 @@ errors++;
 }
 }
 if(data.items !== undefined){
-if(!(validate158(data.items, {instancePath:instancePath+"/items",parentData:data,parentDataProperty:"items",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
+if(!(validate160(data.items, {instancePath:instancePath+"/items",parentData:data,parentDataProperty:"items",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
 errors = vErrors.length;
 }
 }
 if(data.promotionProration !== undefined){
-if(!(validate158(data.promotionProration, {instancePath:instancePath+"/promotionProration",parentData:data,parentDataProperty:"promotionProration",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
+if(!(validate160(data.promotionProration, {instancePath:instancePath+"/promotionProration",parentData:data,parentDataProperty:"promotionProration",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
 errors = vErrors.length;
 }
 }
 if(data.taxReversed !== undefined){
-if(!(validate158(data.taxReversed, {instancePath:instancePath+"/taxReversed",parentData:data,parentDataProperty:"taxReversed",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
+if(!(validate160(data.taxReversed, {instancePath:instancePath+"/taxReversed",parentData:data,parentDataProperty:"taxReversed",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
 errors = vErrors.length;
 }
 }
 if(data.restockingFee !== undefined){
-if(!(validate158(data.restockingFee, {instancePath:instancePath+"/restockingFee",parentData:data,parentDataProperty:"restockingFee",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
+if(!(validate160(data.restockingFee, {instancePath:instancePath+"/restockingFee",parentData:data,parentDataProperty:"restockingFee",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
 errors = vErrors.length;
 }
 }
 if(data.exchangeDifference !== undefined){
-if(!(validate158(data.exchangeDifference, {instancePath:instancePath+"/exchangeDifference",parentData:data,parentDataProperty:"exchangeDifference",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
+if(!(validate160(data.exchangeDifference, {instancePath:instancePath+"/exchangeDifference",parentData:data,parentDataProperty:"exchangeDifference",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
 errors = vErrors.length;
 }
 }
 if(data.total !== undefined){
-if(!(validate158(data.total, {instancePath:instancePath+"/total",parentData:data,parentDataProperty:"total",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
+if(!(validate160(data.total, {instancePath:instancePath+"/total",parentData:data,parentDataProperty:"total",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
 errors = vErrors.length;
 }
 }
@@ -9997,8 +10015,8 @@ let data7 = data.allocations;
 if(Array.isArray(data7)){
 const len0 = data7.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate226(data7[i0], {instancePath:instancePath+"/allocations/" + i0,parentData:data7,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate226.errors : vErrors.concat(validate226.errors);
+if(!(validate228(data7[i0], {instancePath:instancePath+"/allocations/" + i0,parentData:data7,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
 errors = vErrors.length;
 }
 }
@@ -10037,16 +10055,16 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate255.errors = vErrors;
+validate257.errors = vErrors;
 return errors === 0;
 }
-validate255.evaluated = {"props":{"status":true,"items":true,"promotionProration":true,"taxReversed":true,"restockingFee":true,"exchangeDifference":true,"total":true,"allocations":true,"erpCreditMemoId":true},"dynamicProps":false,"dynamicItems":false};
+validate257.evaluated = {"props":{"status":true,"items":true,"promotionProration":true,"taxReversed":true,"restockingFee":true,"exchangeDifference":true,"total":true,"allocations":true,"erpCreditMemoId":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate237(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate239(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate237.evaluated;
+const evaluated0 = validate239.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10125,8 +10143,8 @@ vErrors.push(err6);
 errors++;
 }
 if(data.id !== undefined){
-if(!(validate193(data.id, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+if(!(validate195(data.id, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate195.errors : vErrors.concat(validate195.errors);
 errors = vErrors.length;
 }
 }
@@ -10137,8 +10155,8 @@ errors = vErrors.length;
 }
 }
 if(data.partnerId !== undefined){
-if(!(validate143(data.partnerId, {instancePath:instancePath+"/partnerId",parentData:data,parentDataProperty:"partnerId",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
+if(!(validate145(data.partnerId, {instancePath:instancePath+"/partnerId",parentData:data,parentDataProperty:"partnerId",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
 errors = vErrors.length;
 }
 }
@@ -10149,8 +10167,8 @@ errors = vErrors.length;
 }
 }
 if(data.status !== undefined){
-if(!(validate242(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate242.errors : vErrors.concat(validate242.errors);
+if(!(validate244(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate244.errors : vErrors.concat(validate244.errors);
 errors = vErrors.length;
 }
 }
@@ -10165,8 +10183,8 @@ let data6 = data.lines;
 if(Array.isArray(data6)){
 const len0 = data6.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate245(data6[i0], {instancePath:instancePath+"/lines/" + i0,parentData:data6,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
+if(!(validate247(data6[i0], {instancePath:instancePath+"/lines/" + i0,parentData:data6,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
 errors = vErrors.length;
 }
 }
@@ -10204,8 +10222,8 @@ errors++;
 }
 }
 if(data.refund !== undefined){
-if(!(validate255(data.refund, {instancePath:instancePath+"/refund",parentData:data,parentDataProperty:"refund",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
+if(!(validate257(data.refund, {instancePath:instancePath+"/refund",parentData:data,parentDataProperty:"refund",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
 errors = vErrors.length;
 }
 }
@@ -10244,16 +10262,16 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate237.errors = vErrors;
+validate239.errors = vErrors;
 return errors === 0;
 }
-validate237.evaluated = {"props":{"id":true,"orderId":true,"partnerId":true,"channel":true,"status":true,"locationId":true,"lines":true,"exchange":true,"refund":true,"rejectionReason":true,"createdAt":true,"updatedAt":true},"dynamicProps":false,"dynamicItems":false};
+validate239.evaluated = {"props":{"id":true,"orderId":true,"partnerId":true,"channel":true,"status":true,"locationId":true,"lines":true,"exchange":true,"refund":true,"rejectionReason":true,"createdAt":true,"updatedAt":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate236(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate238(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate236.evaluated;
+const evaluated0 = validate238.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10272,8 +10290,8 @@ vErrors.push(err0);
 errors++;
 }
 if(data.return !== undefined){
-if(!(validate237(data.return, {instancePath:instancePath+"/return",parentData:data,parentDataProperty:"return",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate237.errors : vErrors.concat(validate237.errors);
+if(!(validate239(data.return, {instancePath:instancePath+"/return",parentData:data,parentDataProperty:"return",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate239.errors : vErrors.concat(validate239.errors);
 errors = vErrors.length;
 }
 }
@@ -10288,25 +10306,25 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate236.errors = vErrors;
+validate238.errors = vErrors;
 return errors === 0;
 }
-validate236.evaluated = {"props":{"return":true},"dynamicProps":false,"dynamicItems":false};
+validate238.evaluated = {"props":{"return":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate232(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate234(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://concord.dev/contracts/asyncapi/events.yaml/events/ReturnAuthorized" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate232.evaluated;
+const evaluated0 = validate234.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate233(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate233.errors : vErrors.concat(validate233.errors);
+if(!(validate235(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate235.errors : vErrors.concat(validate235.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -10343,8 +10361,8 @@ errors++;
 }
 }
 if(data.data !== undefined){
-if(!(validate236(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate236.errors : vErrors.concat(validate236.errors);
+if(!(validate238(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate238.errors : vErrors.concat(validate238.errors);
 errors = vErrors.length;
 }
 }
@@ -10359,18 +10377,18 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate232.errors = vErrors;
+validate234.errors = vErrors;
 return errors === 0;
 }
-validate232.evaluated = {"props":{"type":true,"data":true,"specversion":true,"id":true,"source":true,"time":true,"subject":true,"datacontenttype":true,"correlationid":true,"sequence":true,"partnerid":true,"traceparent":true},"dynamicProps":false,"dynamicItems":false};
+validate234.evaluated = {"props":{"type":true,"data":true,"specversion":true,"id":true,"source":true,"time":true,"subject":true,"datacontenttype":true,"correlationid":true,"sequence":true,"partnerid":true,"traceparent":true},"dynamicProps":false,"dynamicItems":false};
 
-export const ReturnInspected = validate268;
-const schema96 = {"allOf":[{"$ref":"https://concord.dev/contracts/asyncapi/events.yaml#/$defs/CloudEventEnvelope"},{"type":"object","required":["type","data"],"properties":{"type":{"const":"return.inspected"},"data":{"$ref":"https://concord.dev/contracts/asyncapi/events.yaml#/$defs/ReturnInspectedData"}}}],"$id":"https://concord.dev/contracts/asyncapi/events.yaml/events/ReturnInspected"};
+export const ReturnInspected = validate270;
+const schema97 = {"allOf":[{"$ref":"https://concord.dev/contracts/asyncapi/events.yaml#/$defs/CloudEventEnvelope"},{"type":"object","required":["type","data"],"properties":{"type":{"const":"return.inspected"},"data":{"$ref":"https://concord.dev/contracts/asyncapi/events.yaml#/$defs/ReturnInspectedData"}}}],"$id":"https://concord.dev/contracts/asyncapi/events.yaml/events/ReturnInspected"};
 
-function validate269(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate271(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate269.evaluated;
+const evaluated0 = validate271.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10764,17 +10782,17 @@ vErrors.push(err32);
 }
 errors++;
 }
-validate269.errors = vErrors;
+validate271.errors = vErrors;
 return errors === 0;
 }
-validate269.evaluated = {"props":{"specversion":true,"id":true,"source":true,"type":true,"time":true,"subject":true,"datacontenttype":true,"correlationid":true,"sequence":true,"partnerid":true,"traceparent":true,"data":true},"dynamicProps":false,"dynamicItems":false};
+validate271.evaluated = {"props":{"specversion":true,"id":true,"source":true,"type":true,"time":true,"subject":true,"datacontenttype":true,"correlationid":true,"sequence":true,"partnerid":true,"traceparent":true,"data":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema98 = {"type":"object","required":["return"],"properties":{"return":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Return"}}};
+const schema99 = {"type":"object","required":["return"],"properties":{"return":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Return"}}};
 
-function validate272(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate274(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate272.evaluated;
+const evaluated0 = validate274.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10793,8 +10811,8 @@ vErrors.push(err0);
 errors++;
 }
 if(data.return !== undefined){
-if(!(validate237(data.return, {instancePath:instancePath+"/return",parentData:data,parentDataProperty:"return",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate237.errors : vErrors.concat(validate237.errors);
+if(!(validate239(data.return, {instancePath:instancePath+"/return",parentData:data,parentDataProperty:"return",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate239.errors : vErrors.concat(validate239.errors);
 errors = vErrors.length;
 }
 }
@@ -10809,25 +10827,25 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate272.errors = vErrors;
+validate274.errors = vErrors;
 return errors === 0;
 }
-validate272.evaluated = {"props":{"return":true},"dynamicProps":false,"dynamicItems":false};
+validate274.evaluated = {"props":{"return":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate268(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate270(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://concord.dev/contracts/asyncapi/events.yaml/events/ReturnInspected" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate268.evaluated;
+const evaluated0 = validate270.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate269(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate269.errors : vErrors.concat(validate269.errors);
+if(!(validate271(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate271.errors : vErrors.concat(validate271.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -10864,8 +10882,8 @@ errors++;
 }
 }
 if(data.data !== undefined){
-if(!(validate272(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate272.errors : vErrors.concat(validate272.errors);
+if(!(validate274(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate274.errors : vErrors.concat(validate274.errors);
 errors = vErrors.length;
 }
 }
@@ -10880,18 +10898,18 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate268.errors = vErrors;
+validate270.errors = vErrors;
 return errors === 0;
 }
-validate268.evaluated = {"props":{"type":true,"data":true,"specversion":true,"id":true,"source":true,"time":true,"subject":true,"datacontenttype":true,"correlationid":true,"sequence":true,"partnerid":true,"traceparent":true},"dynamicProps":false,"dynamicItems":false};
+validate270.evaluated = {"props":{"type":true,"data":true,"specversion":true,"id":true,"source":true,"time":true,"subject":true,"datacontenttype":true,"correlationid":true,"sequence":true,"partnerid":true,"traceparent":true},"dynamicProps":false,"dynamicItems":false};
 
-export const ReturnReceived = validate275;
-const schema99 = {"allOf":[{"$ref":"https://concord.dev/contracts/asyncapi/events.yaml#/$defs/CloudEventEnvelope"},{"type":"object","required":["type","data"],"properties":{"type":{"const":"return.received"},"data":{"$ref":"https://concord.dev/contracts/asyncapi/events.yaml#/$defs/ReturnReceivedData"}}}],"$id":"https://concord.dev/contracts/asyncapi/events.yaml/events/ReturnReceived"};
+export const ReturnReceived = validate277;
+const schema100 = {"allOf":[{"$ref":"https://concord.dev/contracts/asyncapi/events.yaml#/$defs/CloudEventEnvelope"},{"type":"object","required":["type","data"],"properties":{"type":{"const":"return.received"},"data":{"$ref":"https://concord.dev/contracts/asyncapi/events.yaml#/$defs/ReturnReceivedData"}}}],"$id":"https://concord.dev/contracts/asyncapi/events.yaml/events/ReturnReceived"};
 
-function validate276(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate278(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate276.evaluated;
+const evaluated0 = validate278.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11285,17 +11303,17 @@ vErrors.push(err32);
 }
 errors++;
 }
-validate276.errors = vErrors;
+validate278.errors = vErrors;
 return errors === 0;
 }
-validate276.evaluated = {"props":{"specversion":true,"id":true,"source":true,"type":true,"time":true,"subject":true,"datacontenttype":true,"correlationid":true,"sequence":true,"partnerid":true,"traceparent":true,"data":true},"dynamicProps":false,"dynamicItems":false};
+validate278.evaluated = {"props":{"specversion":true,"id":true,"source":true,"type":true,"time":true,"subject":true,"datacontenttype":true,"correlationid":true,"sequence":true,"partnerid":true,"traceparent":true,"data":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema101 = {"type":"object","required":["return"],"properties":{"return":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Return"}}};
+const schema102 = {"type":"object","required":["return"],"properties":{"return":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Return"}}};
 
-function validate279(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate281(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate279.evaluated;
+const evaluated0 = validate281.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11314,8 +11332,8 @@ vErrors.push(err0);
 errors++;
 }
 if(data.return !== undefined){
-if(!(validate237(data.return, {instancePath:instancePath+"/return",parentData:data,parentDataProperty:"return",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate237.errors : vErrors.concat(validate237.errors);
+if(!(validate239(data.return, {instancePath:instancePath+"/return",parentData:data,parentDataProperty:"return",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate239.errors : vErrors.concat(validate239.errors);
 errors = vErrors.length;
 }
 }
@@ -11330,25 +11348,25 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate279.errors = vErrors;
+validate281.errors = vErrors;
 return errors === 0;
 }
-validate279.evaluated = {"props":{"return":true},"dynamicProps":false,"dynamicItems":false};
+validate281.evaluated = {"props":{"return":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate275(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate277(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://concord.dev/contracts/asyncapi/events.yaml/events/ReturnReceived" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate275.evaluated;
+const evaluated0 = validate277.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate276(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate276.errors : vErrors.concat(validate276.errors);
+if(!(validate278(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate278.errors : vErrors.concat(validate278.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -11385,8 +11403,8 @@ errors++;
 }
 }
 if(data.data !== undefined){
-if(!(validate279(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate279.errors : vErrors.concat(validate279.errors);
+if(!(validate281(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate281.errors : vErrors.concat(validate281.errors);
 errors = vErrors.length;
 }
 }
@@ -11401,9 +11419,9 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate275.errors = vErrors;
+validate277.errors = vErrors;
 return errors === 0;
 }
-validate275.evaluated = {"props":{"type":true,"data":true,"specversion":true,"id":true,"source":true,"time":true,"subject":true,"datacontenttype":true,"correlationid":true,"sequence":true,"partnerid":true,"traceparent":true},"dynamicProps":false,"dynamicItems":false};
+validate277.evaluated = {"props":{"type":true,"data":true,"specversion":true,"id":true,"source":true,"time":true,"subject":true,"datacontenttype":true,"correlationid":true,"sequence":true,"partnerid":true,"traceparent":true},"dynamicProps":false,"dynamicItems":false};
 
 

@@ -117,8 +117,7 @@ export interface components {
             tenders: components["schemas"]["Tender"][];
         };
         CancelOrderRequest: {
-            /** @enum {string} */
-            reason: "customer_request" | "fraud" | "out_of_stock" | "channel_cancelled" | "other";
+            reason: components["schemas"]["CancelReason"];
             note?: string;
         };
         OrderPage: {
@@ -333,6 +332,11 @@ export interface components {
             /** @description Validation errors, one per offending input location. */
             errors?: components["schemas"]["ValidationError"][];
         };
+        /**
+         * @description Why an order was cancelled.
+         * @enum {string}
+         */
+        CancelReason: "customer_request" | "fraud" | "out_of_stock" | "channel_cancelled" | "other";
     };
     responses: {
         /** @description The request is malformed or fails validation (`errors[]` names each offending location). */

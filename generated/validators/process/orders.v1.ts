@@ -4868,7 +4868,44 @@ return errors === 0;
 validate155.evaluated = {"props":{"id":true,"partnerId":true,"channel":true,"channelOrderId":true,"status":true,"currency":true,"customer":true,"shippingAddress":true,"lines":true,"tenders":true,"promotions":true,"fulfilmentGroups":true,"totals":true,"sync":true,"returnIds":true,"createdAt":true,"updatedAt":true},"dynamicProps":false,"dynamicItems":false};
 
 export const cancelOrder_body = validate175;
-const schema62 = {"type":"object","required":["reason"],"additionalProperties":false,"properties":{"reason":{"type":"string","enum":["customer_request","fraud","out_of_stock","channel_cancelled","other"]},"note":{"type":"string","maxLength":500}}};
+const schema62 = {"type":"object","required":["reason"],"additionalProperties":false,"properties":{"reason":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/CancelReason"},"note":{"type":"string","maxLength":500}}};
+const schema63 = {"type":"string","enum":["customer_request","fraud","out_of_stock","channel_cancelled","other"],"description":"Why an order was cancelled."};
+
+function validate176(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate176.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!(((((data === "customer_request") || (data === "fraud")) || (data === "out_of_stock")) || (data === "channel_cancelled")) || (data === "other"))){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema63.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate176.errors = vErrors;
+return errors === 0;
+}
+validate176.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
 
 function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -4904,9 +4941,16 @@ errors++;
 }
 }
 if(data.reason !== undefined){
-let data0 = data.reason;
-if(typeof data0 !== "string"){
-const err2 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(validate176(data.reason, {instancePath:instancePath+"/reason",parentData:data,parentDataProperty:"reason",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate176.errors : vErrors.concat(validate176.errors);
+errors = vErrors.length;
+}
+}
+if(data.note !== undefined){
+let data1 = data.note;
+if(typeof data1 === "string"){
+if(func1(data1) > 500){
+const err2 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4915,8 +4959,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(!(((((data0 === "customer_request") || (data0 === "fraud")) || (data0 === "out_of_stock")) || (data0 === "channel_cancelled")) || (data0 === "other"))){
-const err3 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema62.properties.reason.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err3 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4926,39 +4971,14 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.note !== undefined){
-let data1 = data.note;
-if(typeof data1 === "string"){
-if(func1(data1) > 500){
-const err4 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err4];
 }
 else {
 vErrors.push(err4);
-}
-errors++;
-}
-}
-else {
-const err5 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-}
-else {
-const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
 }
 errors++;
 }
