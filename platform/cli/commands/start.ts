@@ -24,6 +24,10 @@ export function registerStart(program: Command, ctx: CommandContext): void {
       const env = opts.port !== undefined ? { ...ctx.env, PORT: opts.port } : ctx.env;
       const config = loadConfig(env, { role: opts.role, root: resolve(opts.root ?? ctx.root) });
       const logger = createLogger({ level: config.logLevel });
+      if (config.role !== 'all') {
+        // The role split arrives with the gateway; until then every role runs the whole platform.
+        out.progress(`--role ${config.role}: roles are not split yet, running the whole platform`);
+      }
       const platform = await startPlatform(config, logger, out.progress);
       out.result(
         { url: platform.url, healthz: `${platform.url}/healthz`, database: platform.db.description, role: config.role, operations: platform.contracts.operations.length },
