@@ -5,6 +5,7 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/bench/', '/.concord/'],
   transform: {
+    '/node_modules/@electric-sql/pglite/dist/.+\\.cjs$': '<rootDir>/test/pglite-jest-transform.js',
     // Transpile only: `npm run typecheck` is the type check, so tests start fast.
     '^.+\\.(t|j|mj)s$': [
       'ts-jest',
@@ -13,8 +14,9 @@ module.exports = {
       },
     ],
   },
-  // ESM-only dependencies are compiled to CommonJS for Jest's module system (Node itself loads them with require(esm)).
-  transformIgnorePatterns: ['/node_modules/(?!(openapi-fetch|jose)/)'],
+  // Compiled to CommonJS for Jest's module system: ESM-only dependencies (Node itself loads them with
+  // require(esm)), and PGlite (see test/pglite-jest-transform.js).
+  transformIgnorePatterns: ['/node_modules/(?!(openapi-fetch|jose|cookie|@electric-sql/pglite)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   testTimeout: 60000,
   globalSetup: '<rootDir>/test/global-setup.js',
