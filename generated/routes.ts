@@ -18,6 +18,9 @@ import * as v_system_pos_v1_params from './validators/system/pos.v1.params';
 import * as v_system_wms_v1 from './validators/system/wms.v1';
 import * as v_system_wms_v1_params from './validators/system/wms.v1.params';
 
+/** SHA-256 over the contract files this manifest was generated from; `concord start` refuses a mismatch. */
+export const contractsDigest = "aa35a45b76e6359247549e32a76185defe0b884fbfa388ea454e09cc8421b8ff";
+
 export const routes: readonly RouteManifestEntry[] = [
   {
     api: "admin", version: 1, group: "platform", contract: "contracts/openapi/platform/admin.v1.yaml",

@@ -96,6 +96,18 @@ describe('broken contracts fail loudly, naming the file and the JSON pointer', (
     }
   });
 
+  it('`concord start` refuses contracts that generated/ was not generated from', async () => {
+    const scratch = await copyContracts();
+    try {
+      await breakContract(scratch.root, ORDERS, (d) => d.setIn(['info', 'description'], 'A valid edit, but not regenerated.'));
+      const r = await runCli(['start', '--root', scratch.root, '--port', '0'], { CONCORD_DATA_DIR: join(scratch.root, 'data'), LOG_LEVEL: 'silent' });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('generated/ does not match contracts/: run `npm run generate`');
+    } finally {
+      await scratch.remove();
+    }
+  });
+
   describe('through the CLI', () => {
     let scratch: { root: string; remove(): Promise<void> };
     beforeAll(async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { discoverContractFiles } from './discover';
 import type { EventModel } from './events';
 import { extractEvents } from './events';
@@ -19,6 +20,8 @@ export interface ContractSet {
   /** Operations of every API document, in file then path order. */
   operations: OperationModel[];
   events: EventModel[];
+  /** One digest over every contract file, embedded in generated/ so start-up can tell when it is stale. */
+  digest: string;
 }
 
 const operationSchemas = (op: OperationModel): SchemaSource[] => [
@@ -72,7 +75,13 @@ export async function loadContracts(root: string): Promise<ContractSet> {
   problems.push(...checkRouteClashes(operations));
 
   if (problems.length) throw new ContractLoadError(problems);
-  return { root, files, byAbs, operations, events };
+  return { root, files, byAbs, operations, events, digest: contractsDigest(files) };
+}
+
+export function contractsDigest(files: readonly ContractFile[]): string {
+  const hash = createHash('sha256');
+  for (const f of files) hash.update(`${f.rel}\0${f.sha256}\n`);
+  return hash.digest('hex');
 }
 
 /** Two documents serving the same method and path would make routing ambiguous. */

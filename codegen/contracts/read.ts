@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, relative } from 'node:path';
 import { parseDocument } from 'yaml';
@@ -40,7 +41,7 @@ export async function readContract(
   if (kind === 'openapi' && typeof doc.openapi !== 'string') return fail("missing 'openapi' version", '/openapi');
   if (kind === 'asyncapi' && typeof doc.asyncapi !== 'string') return fail("missing 'asyncapi' version", '/asyncapi');
 
-  const file: ContractFile = { rel, abs, kind, group, doc };
+  const file: ContractFile = { rel, abs, kind, group, doc, sha256: createHash('sha256').update(text).digest('hex') };
   if (group === 'process' || group === 'system' || group === 'platform') {
     const m = VERSIONED_NAME.exec(basename(abs));
     if (!m) return fail('API contract files are named <name>.v<major>.yaml, e.g. orders.v1.yaml');

@@ -11,6 +11,8 @@ export interface ContractFile {
   api?: string;
   version?: number;
   doc: Record<string, unknown>;
+  /** SHA-256 of the file's text, for the contracts digest. */
+  sha256: string;
 }
 
 /** One thing wrong with a contract, located by file and JSON pointer. */

@@ -48,6 +48,15 @@ describe('concord start on the embedded default (PGlite)', () => {
     expect(await res.json()).toEqual(expect.objectContaining({ type: 'https://concord.dev/problems/not-found', status: 404, correlationId: 'corr-123' }));
   });
 
+  it('routes contract operations: a wrong method is 405 with Allow, a routed operation says it is not served yet', async () => {
+    const wrong = await fetch(`${platform.url}/v1/orders`, { method: 'DELETE' });
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get('allow')).toBe('GET, HEAD, POST');
+    const routed = await fetch(`${platform.url}/v1/orders`);
+    expect(routed.status).toBe(501);
+    expect(await routed.json()).toEqual(expect.objectContaining({ type: 'https://concord.dev/problems/not-implemented' }));
+  });
+
   it('generates a correlation id when none (or a malformed one) is given', async () => {
     const res = await fetch(`${platform.url}/healthz`, { headers: { 'X-Correlation-ID': 'bad id with spaces' } });
     expect(res.headers.get('x-correlation-id')).toMatch(/^[0-9a-f-]{36}$/);

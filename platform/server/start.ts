@@ -1,6 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import type { ContractSet } from '../../codegen/contracts';
 import { loadContracts } from '../../codegen/contracts';
+import { contractsDigest, routes } from '../../generated/routes';
+import { notImplemented, registerRoutes } from '../../gateway/routing/register-routes';
+import { buildRouteTable } from '../../gateway/routing/route-table';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { migrate } from '../db/migrate';
@@ -52,6 +55,9 @@ export async function startPlatform(config: Config, logger: Logger, onStep: (msg
       // Only consulted once started, when `opening` has resolved.
       readiness: { database: async () => void (await (await opening).query('SELECT 1')) },
     });
+    // Routes come from the generated manifest and must exist before listen; the start-up gate holds them
+    // at 503 until the contracts are checked and the database is ready.
+    registerRoutes(app, buildRouteTable(routes), notImplemented);
     cleanup.push(() => app.close());
     await app.listen({ host: config.host, port: config.port });
     const { port } = app.server.address() as AddressInfo;
@@ -59,6 +65,9 @@ export async function startPlatform(config: Config, logger: Logger, onStep: (msg
     onStep(`listening on ${url} (ready once start-up completes)`);
 
     const [contracts, db] = await Promise.all([loadContracts(config.root), opening]);
+    if (contracts.digest !== contractsDigest) {
+      throw new Error('generated/ does not match contracts/: run `npm run generate` (the gateway would serve stale routes)');
+    }
     onStep(`${contracts.operations.length} operations and ${contracts.events.length} events loaded`);
     const applied = await migrate(db, [...platformMigrations]);
     onStep(applied.length ? `applied ${applied.length} migration(s)` : 'database schema up to date');
