@@ -1,20 +1,26 @@
 import type { FastifyInstance, RouteHandlerMethod } from 'fastify';
 import type { RouteManifestEntry } from '../../codegen/manifest-types';
 import { PROBLEM_CONTENT_TYPE, problem } from '../../platform/server/problem';
+import { buildRoute } from '../pipeline/build-route';
+import type { Policy } from '../pipeline/policy';
 import type { PathRoutes } from './route-table';
 import { ALL_METHODS } from './route-table';
 
-/** Builds the handler for one contract operation; called once per operation at start-up. */
-export type OperationDispatcher = (route: RouteManifestEntry) => RouteHandlerMethod;
+export interface RouteWiring {
+  /** The pipeline, in order; each policy contributes hooks per route. */
+  policies: readonly Policy[];
+  /** The upstream call for one operation; built once per operation at start-up. */
+  handlerFor(route: RouteManifestEntry): RouteHandlerMethod;
+}
 
 /**
- * Registers every contract path: its operations through `dispatch`, and the methods it does not serve as
- * 405 with `Allow`. Unknown paths fall through to the app's 404 handler.
+ * Registers every contract path: its operations with the pipeline's hooks around their upstream handler, and
+ * the methods it does not serve as 405 with `Allow`. Unknown paths fall through to the app's 404 handler.
  */
-export function registerRoutes(app: FastifyInstance, table: readonly PathRoutes[], dispatch: OperationDispatcher): void {
+export function registerRoutes(app: FastifyInstance, table: readonly PathRoutes[], wiring: RouteWiring): void {
   for (const path of table) {
     for (const [method, route] of path.byMethod) {
-      app.route({ method, url: path.fastifyPath, handler: dispatch(route), config: { operationId: route.operationId } });
+      app.route({ method, url: path.fastifyPath, ...buildRoute(wiring.policies, route, wiring.handlerFor(route)) });
     }
     const unserved = ALL_METHODS.filter((m) => !path.allow.split(', ').includes(m));
     if (unserved.length === 0) continue;
@@ -33,8 +39,8 @@ export function registerRoutes(app: FastifyInstance, table: readonly PathRoutes[
   }
 }
 
-/** Until the gateway pipeline serves an operation, it says so instead of pretending. */
-export const notImplemented: OperationDispatcher = (route) => async (req, reply) =>
+/** Until an upstream serves an operation, the gateway says so instead of pretending. */
+export const notImplemented = (route: RouteManifestEntry): RouteHandlerMethod => async (req, reply) =>
   reply
     .code(501)
     .type(PROBLEM_CONTENT_TYPE)

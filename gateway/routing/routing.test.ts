@@ -29,7 +29,7 @@ describe('routing through the HTTP server', () => {
   let app: FastifyInstance;
   beforeAll(async () => {
     app = buildApp({ logger: createLogger({ level: 'silent' }), readiness: {}, isStarted: () => true });
-    registerRoutes(app, buildRouteTable(routes), notImplemented);
+    registerRoutes(app, buildRouteTable(routes), { policies: [], handlerFor: notImplemented });
     await app.ready();
   });
   afterAll(() => app.close());

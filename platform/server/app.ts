@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyBodyParser, FastifyInstance } from 'fastify';
 import type { Logger } from '../logger';
 import { PROBLEM_CONTENT_TYPE, problem } from './problem';
 
@@ -20,6 +20,19 @@ const CORRELATION_HEADER = 'x-correlation-id';
 const VALID_CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Bodies over 1 MB are 413; every input has a size limit. */
 export const BODY_LIMIT = 1024 * 1024;
+export const MAX_JSON_DEPTH = 32;
+
+/** Iterative, so that the check itself cannot overflow the stack. */
+export function exceedsDepth(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(node)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
+}
 
 /**
  * The HTTP server shell: correlation ids, problem+json errors, health and readiness. The gateway pipeline
@@ -37,6 +50,21 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     },
     return503OnClosing: true,
   });
+
+  // Fastify's JSON parser with a nesting limit on top: a deeply nested body is a cheap way to burn CPU in every
+  // later step (validation, canonicalisation for idempotency), so it is refused up front.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  const parseLimitedJson: FastifyBodyParser<string> = (req, body, done) => {
+    parseJson(req, body, (err, value) => {
+      if (err) return done(err, undefined);
+      if (exceedsDepth(value, MAX_JSON_DEPTH)) {
+        return done(Object.assign(new Error(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`), { statusCode: 400, code: 'CONCORD_JSON_TOO_DEEP' }), undefined);
+      }
+      done(null, value);
+    });
+  };
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, parseLimitedJson);
+  app.addContentTypeParser(/^application\/[a-z0-9.+-]*\+json$/, { parseAs: 'string' }, parseLimitedJson);
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('X-Correlation-ID', req.id);
@@ -64,6 +92,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
         ? problem('payload-too-large', 413, 'Payload too large', { detail: `Bodies are limited to ${BODY_LIMIT} bytes.` })
         : err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (status === 400 && err instanceof SyntaxError)
           ? problem('malformed-json', 400, 'Malformed JSON body')
+          : err.code === 'CONCORD_JSON_TOO_DEEP'
+            ? problem('validation', 400, 'Request validation failed', { detail: err.message })
+            : err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+              ? problem('unsupported-media-type', 415, 'Unsupported media type')
           : status === 500
             ? problem('internal', 500, 'Internal error', { detail: 'The error has been logged with this correlation id.' })
             : problem('bad-request', status, err.message);

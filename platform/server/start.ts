@@ -4,6 +4,7 @@ import { loadContracts } from '../../codegen/contracts';
 import { contractsDigest, routes } from '../../generated/routes';
 import { notImplemented, registerRoutes } from '../../gateway/routing/register-routes';
 import { buildRouteTable } from '../../gateway/routing/route-table';
+import { createPipeline } from '../../gateway/pipeline/pipeline';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { migrate } from '../db/migrate';
@@ -57,7 +58,7 @@ export async function startPlatform(config: Config, logger: Logger, onStep: (msg
     });
     // Routes come from the generated manifest and must exist before listen; the start-up gate holds them
     // at 503 until the contracts are checked and the database is ready.
-    registerRoutes(app, buildRouteTable(routes), notImplemented);
+    registerRoutes(app, buildRouteTable(routes), { policies: createPipeline(), handlerFor: notImplemented });
     cleanup.push(() => app.close());
     await app.listen({ host: config.host, port: config.port });
     const { port } = app.server.address() as AddressInfo;
