@@ -2,10 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { decodeProtectedHeader } from 'jose';
 import type { Database } from '../../platform/db/database';
 import { migrate } from '../../platform/db/migrate';
-import { openPglite } from '../../platform/db/pglite';
-import { openPostgres } from '../../platform/db/postgres';
-import { createTempDatabase, describeWithService } from '../../platform/testing/services';
-import { makeTempDir } from '../../platform/testing/temp-dir';
 import { createPrivateKeyCipher } from './key-encryption';
 import { authMigrations } from './migrations';
 import type { SigningKeyStoreOptions } from './signing-keys';
@@ -13,6 +9,7 @@ import { createSigningKeyStore } from './signing-keys';
 import { TokenRejected } from './token-rejected';
 import { createTokenIssuer } from './tokens';
 import { createTokenVerifier } from './verify';
+import { describeOnBothDatabases } from '../../platform/testing/databases';
 
 const ISSUER = 'http://127.0.0.1:8080';
 const AUDIENCE = 'concord';
@@ -189,16 +186,4 @@ function keyStoreSuite(open: () => Promise<{ db: Database; cleanup(): Promise<vo
   });
 }
 
-describe('signing keys on PGlite', () => {
-  keyStoreSuite(async () => {
-    const dir = await makeTempDir();
-    return { db: await openPglite(dir.path), cleanup: dir.remove };
-  });
-});
-
-describeWithService('postgres', 'signing keys on PostgreSQL', () => {
-  keyStoreSuite(async () => {
-    const tmp = await createTempDatabase();
-    return { db: await openPostgres(tmp.url), cleanup: tmp.drop };
-  });
-});
+describeOnBothDatabases('signing keys', keyStoreSuite);

@@ -1,7 +1,7 @@
 import type { CryptoKey, JWK } from 'jose';
 import { exportJWK, generateKeyPair, importJWK } from 'jose';
 import type { Database } from '../../platform/db/database';
-import { newId } from './ids';
+import { newId } from '../../platform/ids';
 import type { PrivateKeyCipher } from './key-encryption';
 import { createPrivateKeyCipher } from './key-encryption';
 

@@ -1,6 +1,6 @@
 import type { JWTPayload } from 'jose';
 import { SignJWT } from 'jose';
-import { newId } from './ids';
+import { newId } from '../../platform/ids';
 import type { SigningKeySource } from './signing-keys';
 import { SIGNING_ALG } from './signing-keys';
 

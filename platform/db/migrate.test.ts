@@ -1,9 +1,8 @@
 import type { Database } from './database';
 import { migrate } from './migrate';
-import { openPglite } from './pglite';
 import { openPostgres } from './postgres';
 import { createTempDatabase, describeWithService } from '../testing/services';
-import { makeTempDir } from '../testing/temp-dir';
+import { describeOnBothDatabases } from '../testing/databases';
 
 const good = [
   { id: 'test/0001_widgets', sql: 'CREATE TABLE concord.widgets (id int PRIMARY KEY); INSERT INTO concord.widgets VALUES (1);' },
@@ -50,18 +49,9 @@ function migrationSuite(open: () => Promise<{ db: Database; cleanup(): Promise<v
   });
 }
 
-describe('migrations on PGlite', () => {
-  migrationSuite(async () => {
-    const dir = await makeTempDir();
-    return { db: await openPglite(dir.path), cleanup: dir.remove };
-  });
-});
+describeOnBothDatabases('migrations', migrationSuite);
 
-describeWithService('postgres', 'migrations on PostgreSQL', () => {
-  migrationSuite(async () => {
-    const tmp = await createTempDatabase();
-    return { db: await openPostgres(tmp.url), cleanup: tmp.drop };
-  });
+describeWithService('postgres', 'migrations on PostgreSQL, concurrently', () => {
 
   it('two instances migrating at once apply each migration exactly once', async () => {
     const tmp = await createTempDatabase();

@@ -6,7 +6,7 @@ const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
  * `<prefix>_<ULID>`, the id style of the contracts (`sig_01JCZR…`, `jti_01JD…`): sortable by creation time,
  * with 80 random bits so ids made in the same millisecond do not collide.
  */
-export function newId(prefix: string, nowMs: number): string {
+export function newId(prefix: string, nowMs: number = Date.now()): string {
   let time = '';
   let t = Math.max(0, Math.floor(nowMs));
   for (let i = 0; i < 10; i++) {
