@@ -1,0 +1,55 @@
+import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
+import type { RouteManifestEntry } from '../../codegen/manifest-types';
+import type { CallerContext } from '../../platform/http/handler-types';
+import { notImplemented } from '../routing/register-routes';
+import '../pipeline/caller';
+
+/** What an in-process service handler receives: the validated, coerced request. */
+export interface ServiceRequest {
+  params: Record<string, unknown>;
+  query: Record<string, unknown>;
+  headers: Record<string, unknown>;
+  body: unknown;
+}
+
+/** What it returns. The generated handler interfaces narrow status and body per operation. */
+export interface ServiceResponse {
+  status: number;
+  body?: unknown;
+  headers?: Readonly<Record<string, string>>;
+}
+
+export type ServiceHandler = (req: ServiceRequest, caller: CallerContext) => Promise<ServiceResponse>;
+
+/**
+ * The services served in process, by upstream name (`admin`, `orders`…) and operationId. A service typed as a
+ * generated `XxxV1Handlers` interface fits here; an operation it does not implement yet answers 501.
+ */
+export type InProcessServices = Partial<Record<string, Partial<Record<string, ServiceHandler>>>>;
+
+const anonymous = (req: FastifyRequest): CallerContext => ({ correlationId: req.id, scopes: [] });
+
+/** The upstream call on the embedded default: the operation's handler, called in process. */
+export function inProcessUpstream(services: InProcessServices): (route: RouteManifestEntry) => RouteHandlerMethod {
+  return (route) => {
+    const handler = services[route.upstream]?.[route.operationId];
+    if (!handler) return notImplemented(route);
+    return async (req: FastifyRequest, reply: FastifyReply) => {
+      const result = await handler(
+        {
+          params: (req.params ?? {}) as Record<string, unknown>,
+          query: (req.query ?? {}) as Record<string, unknown>,
+          headers: req.headers,
+          body: req.body,
+        },
+        req.caller ?? anonymous(req),
+      );
+      if (result.headers) reply.headers(result.headers);
+      reply.code(result.status);
+      if (result.body === undefined) return reply.send();
+      // Errors are problem+json everywhere; success bodies are JSON.
+      if (result.status >= 400 && !reply.hasHeader('content-type')) reply.type('application/problem+json');
+      return reply.send(result.body);
+    };
+  };
+}
