@@ -18,6 +18,13 @@ export interface Config {
   role: Role;
   /** Repo root: where contracts/ and generated/ live. */
   root: string;
+  /** `iss` and `aud` of the tokens the gateway issues and accepts. */
+  jwtIssuer: string;
+  jwtAudience: string;
+  /** Base64 of 32 bytes; seals the signing keys. Required when instances share one PostgreSQL. */
+  masterKey?: string;
+  /** Plan rate overrides, e.g. `{"sandbox":{"ratePerSecond":5}}` from CONCORD_PLANS. */
+  plans?: Record<string, { ratePerSecond?: number; burst?: number }>;
 }
 
 export class ConfigError extends Error {
@@ -33,11 +40,24 @@ function port(value: string | undefined, fallback: number): number {
 
 const optional = (v: string | undefined): string | undefined => (v && v.trim() ? v.trim() : undefined);
 
+function plans(value: string | undefined): Config['plans'] {
+  if (!value) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Config['plans'];
+  } catch {
+    // reported below
+  }
+  throw new ConfigError('CONCORD_PLANS must be a JSON object such as {"sandbox":{"ratePerSecond":5}}');
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = {}): Config {
   const root = overrides.root ?? resolve(__dirname, '..');
   const databaseUrl = optional(env.DATABASE_URL);
   const redisUrl = optional(env.REDIS_URL);
   const natsUrl = optional(env.NATS_URL);
+  const masterKey = optional(env.CONCORD_MASTER_KEY);
+  const planOverrides = plans(optional(env.CONCORD_PLANS));
   const config: Config = {
     host: optional(env.HOST) ?? '127.0.0.1',
     port: port(env.PORT, 8080),
@@ -46,6 +66,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     logLevel: optional(env.LOG_LEVEL) ?? 'info',
     role: 'all',
     root,
+    jwtIssuer: optional(env.CONCORD_JWT_ISSUER) ?? 'urn:concord:gateway',
+    jwtAudience: optional(env.CONCORD_JWT_AUDIENCE) ?? 'urn:concord:api',
+    ...(masterKey ? { masterKey } : {}),
+    ...(planOverrides ? { plans: planOverrides } : {}),
     ...(databaseUrl ? { databaseUrl } : {}),
     ...(redisUrl ? { redisUrl } : {}),
     ...(natsUrl ? { natsUrl } : {}),

@@ -33,7 +33,7 @@ describe('generated clients and handler interfaces', () => {
       text.includes('// @expect-error') ? [text.trim().startsWith('//') ? i + 2 : i + 1] : [],
     );
     const { lines, messages } = typeErrorLines(file);
-    expect(expected.length).toBe(5);
+    expect(expected.length).toBe(6);
     for (const line of expected) expect(`line ${line}: ${lines.has(line)}`).toBe(`line ${line}: true`);
     // Nothing else in the file is wrong, so each error is the one the marker names.
     expect([...lines].filter((l) => !expected.includes(l))).toEqual([]);

@@ -22,6 +22,8 @@ export interface ContractSet {
   events: EventModel[];
   /** One digest over every contract file, embedded in generated/ so start-up can tell when it is stale. */
   digest: string;
+  /** Every oauth2 scope in the catalogue (common/http.yaml). */
+  scopes: ReadonlySet<string>;
 }
 
 const operationSchemas = (op: OperationModel): SchemaSource[] => [
@@ -75,7 +77,7 @@ export async function loadContracts(root: string): Promise<ContractSet> {
   problems.push(...checkRouteClashes(operations));
 
   if (problems.length) throw new ContractLoadError(problems);
-  return { root, files, byAbs, operations, events, digest: contractsDigest(files) };
+  return { root, files, byAbs, operations, events, digest: contractsDigest(files), scopes };
 }
 
 export function contractsDigest(files: readonly ContractFile[]): string {

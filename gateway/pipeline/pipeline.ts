@@ -1,13 +1,21 @@
+import { createAuthentication } from '../policies/authentication';
+import { createAuthorization } from '../policies/authorization';
+import { createRateLimitStep } from '../policies/rate-limit/hooks';
 import { createRequestValidation } from '../policies/request-validation';
+import type { GatewayRuntime } from '../runtime';
 import type { Policy } from './policy';
 
 /**
  * The gateway pipeline, in order. Before these, the server shell sets the correlation id and enforces size
  * limits, and the router answers unknown paths (404) and wrong methods (405). The upstream call is the route's
- * handler. The full order from DESIGN.md, with each policy joining this list where it belongs:
- *   version status, authentication, scope and audience, rate limit, request validation, idempotency,
- *   [upstream call], response validation, metrics.
+ * handler. Still to join, where DESIGN.md puts them: version status (first), idempotency (after request
+ * validation), response validation and metrics (after the upstream call).
  */
-export function createPipeline(): Policy[] {
-  return [createRequestValidation()];
+export function createPipeline(runtime: () => GatewayRuntime): Policy[] {
+  return [
+    createAuthentication(() => runtime().authentication),
+    createAuthorization(),
+    createRateLimitStep(() => runtime().rateLimit),
+    createRequestValidation(),
+  ];
 }

@@ -30,11 +30,13 @@ export type InProcessServices = Partial<Record<string, Partial<Record<string, Se
 const anonymous = (req: FastifyRequest): CallerContext => ({ correlationId: req.id, scopes: [] });
 
 /** The upstream call on the embedded default: the operation's handler, called in process. */
-export function inProcessUpstream(services: InProcessServices): (route: RouteManifestEntry) => RouteHandlerMethod {
+export function inProcessUpstream(services: () => InProcessServices): (route: RouteManifestEntry) => RouteHandlerMethod {
   return (route) => {
-    const handler = services[route.upstream]?.[route.operationId];
-    if (!handler) return notImplemented(route);
-    return async (req: FastifyRequest, reply: FastifyReply) => {
+    const unserved = notImplemented(route);
+    // Services exist once start-up has finished (see pipeline/late-bound.ts), so the lookup happens per call.
+    return async function upstream(this: unknown, req: FastifyRequest, reply: FastifyReply) {
+      const handler = services()[route.upstream]?.[route.operationId];
+      if (!handler) return unserved.call(this as never, req, reply);
       const result = await handler(
         {
           params: (req.params ?? {}) as Record<string, unknown>,
@@ -52,4 +54,13 @@ export function inProcessUpstream(services: InProcessServices): (route: RouteMan
       return reply.send(result.body);
     };
   };
+}
+
+/**
+ * Serves an implementation of a generated `XxxV1Handlers` interface in process. Those interfaces type each
+ * request more narrowly than the generic adapter; the cast is sound because the pipeline has validated the
+ * request against the same contract before the handler sees it.
+ */
+export function serveHandlers<T extends object>(handlers: T): Partial<Record<string, ServiceHandler>> {
+  return handlers as unknown as Partial<Record<string, ServiceHandler>>;
 }

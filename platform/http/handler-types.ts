@@ -4,11 +4,12 @@
  * may return to the statuses and bodies the contract declares.
  */
 
+// openapi-typescript declares `query?:`, `header?:` and `path?:`, optional or `never`; both must be handled.
 type ParamsOf<Op, Where extends string> = Op extends { parameters: infer P }
-  ? P extends Record<Where, infer V>
-    ? [V] extends [undefined] | [never]
+  ? Where extends keyof P
+    ? [NonNullable<P[Where]>] extends [never]
       ? Record<string, never>
-      : NonNullable<V>
+      : NonNullable<P[Where]>
     : Record<string, never>
   : Record<string, never>;
 

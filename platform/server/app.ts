@@ -65,6 +65,13 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   };
   app.addContentTypeParser('application/json', { parseAs: 'string' }, parseLimitedJson);
   app.addContentTypeParser(/^application\/[a-z0-9.+-]*\+json$/, { parseAs: 'string' }, parseLimitedJson);
+  // OAuth clients send the token request form-encoded (RFC 6749 §4.4.2). Flat key/value pairs, first value wins.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    const params = new URLSearchParams(body as string);
+    const out: Record<string, string> = Object.create(null);
+    for (const [k, v] of params) if (!(k in out)) out[k] = v;
+    done(null, out);
+  });
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('X-Correlation-ID', req.id);

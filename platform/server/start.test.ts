@@ -48,13 +48,13 @@ describe('concord start on the embedded default (PGlite)', () => {
     expect(await res.json()).toEqual(expect.objectContaining({ type: 'https://concord.dev/problems/not-found', status: 404, correlationId: 'corr-123' }));
   });
 
-  it('routes contract operations: a wrong method is 405 with Allow, a routed operation says it is not served yet', async () => {
+  it('routes contract operations through the pipeline: a wrong method is 405 with Allow, a routed one needs auth', async () => {
     const wrong = await fetch(`${platform.url}/v1/orders`, { method: 'DELETE' });
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get('allow')).toBe('GET, HEAD, POST');
     const routed = await fetch(`${platform.url}/v1/orders`);
-    expect(routed.status).toBe(501);
-    expect(await routed.json()).toEqual(expect.objectContaining({ type: 'https://concord.dev/problems/not-implemented' }));
+    expect(routed.status).toBe(401);
+    expect(await routed.json()).toEqual(expect.objectContaining({ type: 'https://concord.dev/problems/unauthorized' }));
   });
 
   it('generates a correlation id when none (or a malformed one) is given', async () => {

@@ -2,7 +2,14 @@ import type { AddressInfo } from 'node:net';
 import type { ContractSet } from '../../codegen/contracts';
 import { loadContracts } from '../../codegen/contracts';
 import { contractsDigest, routes } from '../../generated/routes';
-import { notImplemented, registerRoutes } from '../../gateway/routing/register-routes';
+import { registerRoutes } from '../../gateway/routing/register-routes';
+import { inProcessUpstream } from '../../gateway/upstream/in-process';
+import type { GatewayRuntime } from '../../gateway/runtime';
+import { createGatewayRuntime } from '../../gateway/runtime';
+import { lateBound } from '../../gateway/pipeline/late-bound';
+import { appMigrations } from '../../gateway/apps';
+import type { BootstrapResult } from '../../gateway/apps';
+import { authMigrations } from '../../gateway/auth';
 import { buildRouteTable } from '../../gateway/routing/route-table';
 import { createPipeline } from '../../gateway/pipeline/pipeline';
 import type { Config } from '../config';
@@ -19,6 +26,8 @@ export interface RunningPlatform {
   port: number;
   db: Database;
   contracts: ContractSet;
+  /** The admin and sandbox credentials, on the very first start only. */
+  bootstrap?: BootstrapResult;
   /** Stops accepting requests, drains, and closes the database. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -58,7 +67,11 @@ export async function startPlatform(config: Config, logger: Logger, onStep: (msg
     });
     // Routes come from the generated manifest and must exist before listen; the start-up gate holds them
     // at 503 until the contracts are checked and the database is ready.
-    registerRoutes(app, buildRouteTable(routes), { policies: createPipeline(), handlerFor: notImplemented });
+    const runtime = lateBound<GatewayRuntime>('gateway runtime');
+    registerRoutes(app, buildRouteTable(routes), {
+      policies: createPipeline(runtime.get),
+      handlerFor: inProcessUpstream(() => runtime.get().services),
+    });
     cleanup.push(() => app.close());
     await app.listen({ host: config.host, port: config.port });
     const { port } = app.server.address() as AddressInfo;
@@ -70,13 +83,16 @@ export async function startPlatform(config: Config, logger: Logger, onStep: (msg
       throw new Error('generated/ does not match contracts/: run `npm run generate` (the gateway would serve stale routes)');
     }
     onStep(`${contracts.operations.length} operations and ${contracts.events.length} events loaded`);
-    const applied = await migrate(db, [...platformMigrations]);
+    const applied = await migrate(db, [...platformMigrations, ...authMigrations, ...appMigrations]);
     onStep(applied.length ? `applied ${applied.length} migration(s)` : 'database schema up to date');
+    const gateway = await createGatewayRuntime({ config, db, logger, knownScopes: contracts.scopes });
+    cleanup.push(() => gateway.close());
+    runtime.set(gateway);
 
     started = true;
     logger.info({ url, database: db.description, role: config.role }, 'concord started');
     let closing: Promise<void> | undefined;
-    return { url, port, db, contracts, close: () => (closing ??= undo()) };
+    return { url, port, db, contracts, ...(gateway.bootstrap ? { bootstrap: gateway.bootstrap } : {}), close: () => (closing ??= undo()) };
   } catch (err) {
     await undo();
     throw err;

@@ -18,7 +18,11 @@ function reject(req: FastifyRequest, reply: FastifyReply, status: number, kind: 
     .send(problem(kind, status, title, { correlationId: req.id, ...(errors ? { errors } : {}) }));
 }
 
-function hooksFor(route: RouteManifestEntry): PolicyHooks {
+function hooksFor(route: RouteManifestEntry): PolicyHooks | undefined {
+  // An operation whose contract answers 400 in another format (OAuth's token endpoint, RFC 6749 §5.2) checks
+  // its own input: a problem+json 400 would break its clients.
+  const bad = route.responses['400'];
+  if (bad && !bad.contentTypes.includes('application/problem+json')) return undefined;
   const validateParams = route.validate.params;
   const bodyValidators = route.validate.body ?? {};
   const accepted = route.requestBody?.contentTypes ?? [];

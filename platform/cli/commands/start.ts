@@ -29,9 +29,27 @@ export function registerStart(program: Command, ctx: CommandContext): void {
         out.progress(`--role ${config.role}: roles are not split yet, running the whole platform`);
       }
       const platform = await startPlatform(config, logger, out.progress);
+      const creds = platform.bootstrap;
       out.result(
-        { url: platform.url, healthz: `${platform.url}/healthz`, database: platform.db.description, role: config.role, operations: platform.contracts.operations.length },
+        {
+          url: platform.url,
+          healthz: `${platform.url}/healthz`,
+          database: platform.db.description,
+          role: config.role,
+          operations: platform.contracts.operations.length,
+          ...(creds ? { credentials: { file: creds.file, admin: creds.admin, sandbox: creds.sandbox } } : {}),
+        },
         [
+          ...(creds
+            ? [
+                '',
+                'First start: created an admin app and a sandbox partner app. Their secrets are shown once, here and in',
+                `${creds.file} (mode 0600):`,
+                `  admin    client_id ${creds.admin.client_id}  client_secret ${creds.admin.client_secret}  api_key ${creds.admin.api_key}`,
+                `  sandbox  client_id ${creds.sandbox.client_id}  client_secret ${creds.sandbox.client_secret}  api_key ${creds.sandbox.api_key}  partner ${creds.sandbox.partner_id}`,
+                `  token:   curl -s ${platform.url}/oauth/token -d grant_type=client_credentials -d client_id=${creds.sandbox.client_id} -d client_secret=…`,
+              ]
+            : []),
           '',
           `Concord is running at ${platform.url}`,
           `  health    ${platform.url}/healthz   readiness ${platform.url}/readyz`,

@@ -1,0 +1,77 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { RouteManifestEntry } from '../../../codegen/manifest-types';
+import { PROBLEM_CONTENT_TYPE, problem } from '../../../platform/server/problem';
+import type { AuthenticatedCaller } from '../../pipeline/caller';
+import type { Policy } from '../../pipeline/policy';
+
+export const configSchema = { type: 'object', additionalProperties: false, properties: {} } as const;
+
+/** What authentication needs from the gateway's runtime. */
+export interface AuthenticationDeps {
+  /** Verifies a bearer token; rejects when it is not acceptable. Verified tokens are cached by the verifier. */
+  verifyToken(token: string): Promise<{ clientId: string; partnerId?: string; scopes: string[] }>;
+  verifyApiKey(key: string): Promise<{ clientId: string; partnerId?: string; scopes: string[]; plan: string } | null>;
+  /** The app's current plan and status, from a short-lived cache: a suspended app is refused within its TTL. */
+  appStatus(clientId: string): Promise<{ plan: string; active: boolean } | undefined>;
+}
+
+/** Tokens longer than this are refused before any parsing; the verifier has its own, lower, limit too. */
+const MAX_AUTHORIZATION_LENGTH = 16 * 1024;
+
+function unauthorized(req: FastifyRequest, reply: FastifyReply, detail: string, error?: 'invalid_token') {
+  return reply
+    .code(401)
+    .header('WWW-Authenticate', `Bearer realm="concord"${error ? `, error="${error}"` : ''}`)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(problem('unauthorized', 401, 'Authentication required', { detail, correlationId: req.id }));
+}
+
+function forRoute(deps: () => AuthenticationDeps, route: RouteManifestEntry) {
+  if (route.public) return undefined;
+  const acceptsApiKey = route.apiKey;
+  return {
+    onRequest: async (req: FastifyRequest, reply: FastifyReply) => {
+      const runtime = deps();
+      const authorization = req.headers.authorization;
+      const apiKey = req.headers['x-api-key'];
+      let caller: AuthenticatedCaller | undefined;
+
+      if (typeof authorization === 'string') {
+        if (authorization.length > MAX_AUTHORIZATION_LENGTH) return unauthorized(req, reply, 'The Authorization header is too large.', 'invalid_token');
+        const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(authorization);
+        if (!match?.[1]) return unauthorized(req, reply, 'Use `Authorization: Bearer <token>` with a token from POST /oauth/token.', 'invalid_token');
+        let verified;
+        try {
+          verified = await runtime.verifyToken(match[1]);
+        } catch {
+          // Why a token failed (expired, wrong audience…) is logged, not told to the caller.
+          req.log.info({ event: 'token-rejected' }, 'bearer token rejected');
+          return unauthorized(req, reply, 'The access token is invalid or expired.', 'invalid_token');
+        }
+        const status = await runtime.appStatus(verified.clientId);
+        if (!status?.active) return unauthorized(req, reply, 'The app is suspended or no longer exists.', 'invalid_token');
+        caller = { correlationId: req.id, clientId: verified.clientId, scopes: verified.scopes, plan: status.plan, method: 'bearer', ...(verified.partnerId ? { partnerId: verified.partnerId } : {}) };
+      } else if (typeof apiKey === 'string' && acceptsApiKey) {
+        if (apiKey.length > 512) return unauthorized(req, reply, 'The API key is invalid.');
+        const app = await runtime.verifyApiKey(apiKey);
+        if (!app) return unauthorized(req, reply, 'The API key is invalid, revoked, or its app is suspended.');
+        caller = { correlationId: req.id, clientId: app.clientId, scopes: app.scopes, plan: app.plan, method: 'api-key', ...(app.partnerId ? { partnerId: app.partnerId } : {}) };
+      } else {
+        return unauthorized(
+          req,
+          reply,
+          apiKey !== undefined
+            ? 'This operation does not accept API keys; use a bearer token from POST /oauth/token.'
+            : `Send a bearer token${acceptsApiKey ? ' or an X-API-Key' : ''}.`,
+        );
+      }
+      req.caller = caller;
+      req.log = req.log.child({ clientId: caller.clientId, operationId: route.operationId });
+    },
+  };
+}
+
+/** Establishes who is calling: a bearer JWT, or an API key where the contract allows one. Public routes skip it. */
+export function createAuthentication(deps: () => AuthenticationDeps): Policy {
+  return { name: 'authentication', forRoute: (route) => forRoute(deps, route) };
+}

@@ -1,0 +1,81 @@
+import type { Config } from '../platform/config';
+import type { Database } from '../platform/db/database';
+import type { Logger } from '../platform/logger';
+import type { AppRegistry, BootstrapResult } from './apps';
+import { bootstrapRegistry, createAppRegistry, listPlans, seedPlans } from './apps';
+import type { SigningKeyStore, TokenVerifier } from './auth';
+import { createSigningKeyStore, createTokenIssuer, createTokenVerifier, loadOrCreateMasterKey } from './auth';
+import { createTokenEndpoint } from './auth/token-endpoint';
+import type { AuthenticationDeps } from './policies/authentication';
+import { createAppStatusCache } from './policies/authentication/app-status-cache';
+import type { RateLimitPolicy } from './policies/rate-limit';
+import { rateLimitPolicy } from './policies/rate-limit';
+import type { InProcessServices } from './upstream/in-process';
+import { serveHandlers } from './upstream/in-process';
+
+/** Everything database-backed that the gateway pipeline and its in-process services use, built once per instance. */
+export interface GatewayRuntime {
+  registry: AppRegistry;
+  keys: SigningKeyStore;
+  verifier: TokenVerifier;
+  authentication: AuthenticationDeps;
+  rateLimit: RateLimitPolicy;
+  services: InProcessServices;
+  /** Credentials created on the very first start; undefined afterwards. */
+  bootstrap?: BootstrapResult;
+  close(): Promise<void>;
+}
+
+export async function createGatewayRuntime(opts: {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  knownScopes: ReadonlySet<string>;
+  /** Extra in-process services by upstream name. */
+  services?: (deps: { registry: AppRegistry; keys: SigningKeyStore }) => InProcessServices;
+}): Promise<GatewayRuntime> {
+  const { config, db, logger } = opts;
+  await seedPlans(db, config.plans);
+  const registry = createAppRegistry({ db, knownScopes: opts.knownScopes });
+  const bootstrap = await bootstrapRegistry({ registry, dataDir: config.dataDir });
+
+  const masterKey = await loadOrCreateMasterKey(config.dataDir, config.masterKey);
+  const keys = createSigningKeyStore({ db, masterKey, onRefreshError: (err) => logger.warn({ err }, 'signing key refresh failed') });
+  await keys.ensureActiveKey();
+  const issuer = createTokenIssuer({ keys, issuer: config.jwtIssuer, audience: config.jwtAudience });
+  const verifier = createTokenVerifier({ keys, issuer: config.jwtIssuer, audience: config.jwtAudience });
+
+  const plans = await listPlans(db);
+  const rateLimit = rateLimitPolicy.create(
+    { plans: Object.fromEntries(plans.map((p) => [p.name, { ratePerSecond: p.ratePerSecond, burst: p.burst }])), ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}) },
+    { onFallback: (err) => logger.warn({ err }, 'rate limits fell back to per-instance memory: Redis failed') },
+  );
+
+  const appStatus = createAppStatusCache(async (clientId) => {
+    const app = await registry.getApp(clientId);
+    return app && { plan: app.plan, active: app.status === 'active' };
+  });
+  const authentication: AuthenticationDeps = {
+    verifyToken: (token) => verifier.verify(token),
+    async verifyApiKey(key) {
+      const { app } = await registry.verifyApiKey(key);
+      return app && { clientId: app.clientId, scopes: [...app.scopes], plan: app.plan, ...(app.partnerId ? { partnerId: app.partnerId } : {}) };
+    },
+    appStatus: (clientId) => appStatus.get(clientId),
+  };
+
+  const services: InProcessServices = {
+    auth: serveHandlers(createTokenEndpoint({ registry, issuer, keys })),
+    ...opts.services?.({ registry, keys }),
+  };
+  return {
+    registry,
+    keys,
+    verifier,
+    authentication,
+    rateLimit,
+    services,
+    ...(bootstrap ? { bootstrap } : {}),
+    close: () => rateLimit.close(),
+  };
+}
