@@ -3,8 +3,6 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Role } from '../../config';
 import { ROLES, loadConfig } from '../../config';
-import { createLogger } from '../../logger';
-import { startPlatform } from '../../server/start';
 import type { CommandContext } from '../context';
 
 export function registerStart(program: Command, ctx: CommandContext): void {
@@ -23,6 +21,8 @@ export function registerStart(program: Command, ctx: CommandContext): void {
       const out = ctx.output(!!opts.json);
       const env = opts.port !== undefined ? { ...ctx.env, PORT: opts.port } : ctx.env;
       const config = loadConfig(env, { role: opts.role, root: resolve(opts.root ?? ctx.root) });
+      // Loaded here, not at the top: every other command (and --help) stays fast without the server's modules.
+      const [{ createLogger }, { startPlatform }] = await Promise.all([import('../../logger'), import('../../server/start')]);
       const logger = createLogger({ level: config.logLevel });
       if (config.role !== 'all') {
         // The role split arrives with the gateway; until then every role runs the whole platform.
