@@ -5,6 +5,7 @@ import { createLogger } from '../platform/logger';
 import type { RunningPlatform } from '../platform/server/start';
 import { startPlatform } from '../platform/server/start';
 import { REPO_ROOT, makeTempDir } from '../platform/testing/temp-dir';
+import { runCli } from '../test/helpers/cli';
 
 // The gateway end to end on the embedded default: the app registry's first-start credentials, the token
 // endpoint, JWKS, authentication, scopes and rate limits, all through real HTTP.
@@ -168,5 +169,36 @@ describe('rate limits', () => {
     // Another app's budget is its own.
     const adminToken = await token(admin);
     expect((await fetch(url('/admin/v1/plans'), { headers: bearer(adminToken) })).status).not.toBe(429);
+  });
+});
+
+describe('the admin API and the CLI on a running instance', () => {
+  it('serves plans and apps to the admin app only', async () => {
+    const adminToken = await token(admin);
+    const plans = await fetch(url('/admin/v1/plans'), { headers: bearer(adminToken) });
+    expect(plans.status).toBe(200);
+    expect(await plans.json()).toEqual(
+      expect.objectContaining({ items: expect.arrayContaining([expect.objectContaining({ name: 'sandbox', ratePerSecond: 1, burst: 60 })]) }),
+    );
+    const apps = (await (await fetch(url('/admin/v1/apps'), { headers: bearer(adminToken) })).json()) as { items: Array<Record<string, unknown>> };
+    expect(apps.items.map((a) => a.clientId)).toEqual(expect.arrayContaining(['app_admin', 'app_sandbox']));
+    expect(JSON.stringify(apps)).not.toContain(sandbox.client_secret);
+  });
+
+  it('`concord apps create --json` registers an app whose credentials work; suspending it locks it out', async () => {
+    const cli = (args: string[]) => runCli([...args, '--url', platform.url, '--data-dir', dir.path]);
+    const created = await cli(['apps', 'create', '--name', 'Midlands 3PL', '--plan', 'partner', '--scopes', 'availability:read orders:read', '--partner', 'prt_sandbox', '--json']);
+    expect(created.code).toBe(0);
+    const creds = JSON.parse(created.stdout) as { client_id: string; client_secret: string; api_key: string };
+    expect(Object.keys(creds).sort()).toEqual(['api_key', 'client_id', 'client_secret']);
+
+    const t = await token(creds);
+    expect((await fetch(url('/v1/availability?sku=SKU-0001'), { headers: bearer(t) })).status).toBe(501);
+    expect((await fetch(url('/v1/availability?sku=SKU-0001'), { headers: { 'x-api-key': creds.api_key } })).status).toBe(501);
+
+    expect((await cli(['apps', 'suspend', creds.client_id])).code).toBe(0);
+    const refused = await fetch(url('/oauth/token'), form({ grant_type: 'client_credentials', client_id: creds.client_id, client_secret: creds.client_secret }));
+    expect(await refused.json()).toEqual(expect.objectContaining({ error: 'unauthorized_client' }));
+    expect((await fetch(url('/v1/availability?sku=SKU-0001'), { headers: bearer(t) })).status).toBe(401);
   });
 });

@@ -6,10 +6,15 @@ import { bootstrapRegistry, createAppRegistry, listPlans, seedPlans } from './ap
 import type { SigningKeyStore, TokenVerifier } from './auth';
 import { createSigningKeyStore, createTokenIssuer, createTokenVerifier, loadOrCreateMasterKey } from './auth';
 import { createTokenEndpoint } from './auth/token-endpoint';
+import { createAdminService } from './admin/service';
+import { planReader } from './admin/plans';
 import type { AuthenticationDeps } from './policies/authentication';
 import { createAppStatusCache } from './policies/authentication/app-status-cache';
+import type { IdempotencyStore } from './policies/idempotency';
+import { createIdempotencyStore } from './policies/idempotency';
 import type { RateLimitPolicy } from './policies/rate-limit';
 import { rateLimitPolicy } from './policies/rate-limit';
+import { closeOwnedRedisClient, createOwnedRedisClient } from './policies/rate-limit/redis-client';
 import type { InProcessServices } from './upstream/in-process';
 import { serveHandlers } from './upstream/in-process';
 
@@ -20,6 +25,7 @@ export interface GatewayRuntime {
   verifier: TokenVerifier;
   authentication: AuthenticationDeps;
   rateLimit: RateLimitPolicy;
+  idempotency: IdempotencyStore;
   services: InProcessServices;
   /** Credentials created on the very first start; undefined afterwards. */
   bootstrap?: BootstrapResult;
@@ -45,11 +51,14 @@ export async function createGatewayRuntime(opts: {
   const issuer = createTokenIssuer({ keys, issuer: config.jwtIssuer, audience: config.jwtAudience });
   const verifier = createTokenVerifier({ keys, issuer: config.jwtIssuer, audience: config.jwtAudience });
 
+  // With REDIS_URL, one connection per instance holds the shared rate-limit budgets and idempotency locks.
+  const redis = config.redisUrl ? createOwnedRedisClient(config.redisUrl, 'gateway') : undefined;
   const plans = await listPlans(db);
   const rateLimit = rateLimitPolicy.create(
-    { plans: Object.fromEntries(plans.map((p) => [p.name, { ratePerSecond: p.ratePerSecond, burst: p.burst }])), ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}) },
-    { onFallback: (err) => logger.warn({ err }, 'rate limits fell back to per-instance memory: Redis failed') },
+    { plans: Object.fromEntries(plans.map((p) => [p.name, { ratePerSecond: p.ratePerSecond, burst: p.burst }])) },
+    { ...(redis ? { redis } : {}), onFallback: (err) => logger.warn({ err }, 'rate limits fell back to per-instance memory: Redis failed') },
   );
+  const idempotency = createIdempotencyStore({ db, ...(redis ? { redis } : {}) });
 
   const appStatus = createAppStatusCache(async (clientId) => {
     const app = await registry.getApp(clientId);
@@ -64,8 +73,22 @@ export async function createGatewayRuntime(opts: {
     appStatus: (clientId) => appStatus.get(clientId),
   };
 
+  // Admin changes that authentication caches take effect at once on this instance (others follow the cache TTL).
+  const forgetting = <A extends unknown[], R>(fn: (clientId: string, ...rest: A) => Promise<R>) =>
+    async (clientId: string, ...rest: A): Promise<R> => {
+      const result = await fn(clientId, ...rest);
+      appStatus.forget(clientId);
+      return result;
+    };
+  const adminRegistry: AppRegistry = {
+    ...registry,
+    suspendApp: forgetting(registry.suspendApp),
+    activateApp: forgetting(registry.activateApp),
+    approvePlanChange: forgetting(registry.approvePlanChange),
+  };
   const services: InProcessServices = {
     auth: serveHandlers(createTokenEndpoint({ registry, issuer, keys })),
+    admin: serveHandlers(createAdminService({ registry: adminRegistry, signingKeys: keys, plans: planReader(db) })),
     ...opts.services?.({ registry, keys }),
   };
   return {
@@ -74,8 +97,12 @@ export async function createGatewayRuntime(opts: {
     verifier,
     authentication,
     rateLimit,
+    idempotency,
     services,
     ...(bootstrap ? { bootstrap } : {}),
-    close: () => rateLimit.close(),
+    async close() {
+      await rateLimit.close();
+      if (redis) await closeOwnedRedisClient(redis);
+    },
   };
 }

@@ -1,15 +1,17 @@
 import { createAuthentication } from '../policies/authentication';
 import { createAuthorization } from '../policies/authorization';
 import { createRateLimitStep } from '../policies/rate-limit/hooks';
+import { createIdempotencyPolicy } from '../policies/idempotency';
 import { createRequestValidation } from '../policies/request-validation';
 import type { GatewayRuntime } from '../runtime';
+import type { IdempotencyStore } from '../policies/idempotency';
 import type { Policy } from './policy';
 
 /**
  * The gateway pipeline, in order. Before these, the server shell sets the correlation id and enforces size
  * limits, and the router answers unknown paths (404) and wrong methods (405). The upstream call is the route's
- * handler. Still to join, where DESIGN.md puts them: version status (first), idempotency (after request
- * validation), response validation and metrics (after the upstream call).
+ * handler. Still to join, where DESIGN.md puts them: version status (first), response validation and
+ * metrics (after the upstream call).
  */
 export function createPipeline(runtime: () => GatewayRuntime): Policy[] {
   return [
@@ -17,5 +19,17 @@ export function createPipeline(runtime: () => GatewayRuntime): Policy[] {
     createAuthorization(),
     createRateLimitStep(() => runtime().rateLimit),
     createRequestValidation(),
+    // Last before the upstream call: requests refused by any step above are never stored.
+    createIdempotencyPolicy({ store: lazyStore(runtime) }),
   ];
+}
+
+/** The store exists once start-up has finished; the policy is built before that. */
+function lazyStore(runtime: () => GatewayRuntime): IdempotencyStore {
+  return {
+    begin: (...args) => runtime().idempotency.begin(...args),
+    complete: (...args) => runtime().idempotency.complete(...args),
+    abandon: (...args) => runtime().idempotency.abandon(...args),
+    purgeExpired: () => runtime().idempotency.purgeExpired(),
+  };
 }

@@ -10,6 +10,7 @@ import { lateBound } from '../../gateway/pipeline/late-bound';
 import { appMigrations } from '../../gateway/apps';
 import type { BootstrapResult } from '../../gateway/apps';
 import { authMigrations } from '../../gateway/auth';
+import { idempotencyMigrations } from '../../gateway/policies/idempotency';
 import { buildRouteTable } from '../../gateway/routing/route-table';
 import { createPipeline } from '../../gateway/pipeline/pipeline';
 import type { Config } from '../config';
@@ -83,7 +84,7 @@ export async function startPlatform(config: Config, logger: Logger, onStep: (msg
       throw new Error('generated/ does not match contracts/: run `npm run generate` (the gateway would serve stale routes)');
     }
     onStep(`${contracts.operations.length} operations and ${contracts.events.length} events loaded`);
-    const applied = await migrate(db, [...platformMigrations, ...authMigrations, ...appMigrations]);
+    const applied = await migrate(db, [...platformMigrations, ...authMigrations, ...appMigrations, ...idempotencyMigrations]);
     onStep(applied.length ? `applied ${applied.length} migration(s)` : 'database schema up to date');
     const gateway = await createGatewayRuntime({ config, db, logger, knownScopes: contracts.scopes });
     cleanup.push(() => gateway.close());
