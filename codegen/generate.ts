@@ -3,6 +3,7 @@ import { dirname, join, relative } from 'node:path';
 import type { ContractSet } from './contracts';
 import { loadContracts } from './contracts';
 import { toPosix } from './contracts/discover';
+import { compareOrdinal } from './contracts/order';
 import { emitClients, emitHandlers } from './emit/handlers-and-clients';
 import { emitManifest } from './emit/manifest';
 import type { GeneratedFile } from './emit/naming';
@@ -25,7 +26,7 @@ export interface GenerateResult {
 export async function renderAll(set: ContractSet): Promise<GeneratedFile[]> {
   const [apiTypes, eventTypes] = await Promise.all([emitApiTypes(set), emitEventTypes(set)]);
   const files = [...apiTypes, ...eventTypes, ...emitValidators(set), ...emitManifest(set), ...emitHandlers(set), ...emitClients(set)];
-  return files.sort((a, b) => a.path.localeCompare(b.path));
+  return files.sort((a, b) => compareOrdinal(a.path, b.path));
 }
 
 async function listGenerated(root: string): Promise<string[]> {

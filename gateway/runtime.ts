@@ -37,7 +37,7 @@ export async function createGatewayRuntime(opts: {
   db: Database;
   logger: Logger;
   knownScopes: ReadonlySet<string>;
-  /** Extra in-process services by upstream name. */
+  /** Extra in-process services by contract, e.g. `orders.v1`. */
   services?: (deps: { registry: AppRegistry; keys: SigningKeyStore }) => InProcessServices;
 }): Promise<GatewayRuntime> {
   const { config, db, logger } = opts;
@@ -87,8 +87,8 @@ export async function createGatewayRuntime(opts: {
     approvePlanChange: forgetting(registry.approvePlanChange),
   };
   const services: InProcessServices = {
-    auth: serveHandlers(createTokenEndpoint({ registry, issuer, keys })),
-    admin: serveHandlers(createAdminService({ registry: adminRegistry, signingKeys: keys, plans: planReader(db) })),
+    'auth.v1': serveHandlers(createTokenEndpoint({ registry, issuer, keys })),
+    'admin.v1': serveHandlers(createAdminService({ registry: adminRegistry, signingKeys: keys, plans: planReader(db) })),
     ...opts.services?.({ registry, keys }),
   };
   return {

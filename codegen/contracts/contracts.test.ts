@@ -4,6 +4,7 @@ import { SEVERITY_NAMES, createSpectral, lintFile } from '../../governance/spect
 import { REPO_ROOT } from '../../platform/testing/temp-dir';
 import type { ContractSet } from '.';
 import { loadContracts } from '.';
+import { getAtPointer } from './json-pointer';
 
 let set: ContractSet;
 beforeAll(async () => {
@@ -100,6 +101,21 @@ describe('every operation', () => {
         expect(`${op.operationId}: ${key?.required}`).toBe(`${op.operationId}: true`);
       }
     }
+  });
+
+  it('never offers idempotency where a response carries a credential (stored replays are kept in clear)', () => {
+    const CREDENTIAL = /"(clientSecret|client_secret|apiKey|api_key|access_token)"\s*:/;
+    const offending: string[] = [];
+    for (const op of set.operations) {
+      for (const [status, res] of Object.entries(op.responses)) {
+        if (!status.startsWith('2')) continue;
+        for (const src of Object.values(res.content)) {
+          const media = src ? getAtPointer(src.file.doc, src.pointer.replace(/\/schema$/, '')) : undefined;
+          if (CREDENTIAL.test(JSON.stringify(media ?? {})) && op.idempotency !== 'none') offending.push(`${op.api} ${op.operationId}`);
+        }
+      }
+    }
+    expect(offending).toEqual([]);
   });
 
   it('keeps system and admin APIs internal, behind internal scopes', () => {

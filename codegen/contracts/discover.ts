@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { compareOrdinal } from './order';
 
 const CONTRACT_FILE = /\.ya?ml$/;
 
@@ -24,7 +25,7 @@ async function walk(dir: string): Promise<string[]> {
 /** Every contract file under `<root>/contracts`, sorted so that everything downstream is deterministic. */
 export async function discoverContractFiles(root: string): Promise<string[]> {
   const files = await walk(join(root, 'contracts'));
-  return files.sort((a, b) => toPosix(relative(root, a)).localeCompare(toPosix(relative(root, b))));
+  return files.sort((a, b) => compareOrdinal(toPosix(relative(root, a)), toPosix(relative(root, b))));
 }
 
 export const toPosix = (p: string): string => p.split(sep).join('/');

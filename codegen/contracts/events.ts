@@ -1,4 +1,5 @@
 import { getAtPointer, joinPointer } from './json-pointer';
+import { compareOrdinal } from './order';
 import { deref, resolveRef } from './refs';
 import type { SchemaSource } from './operations';
 import type { ContractFile, ContractProblem, JsonObject } from './types';
@@ -58,8 +59,8 @@ export function extractEvents(
   }
   const services = (channelPointer: string, action: string): string[] =>
     Object.values(operations)
-      .filter((op): op is JsonObject => isObject(op) && op.action === action && isObject(op.channel))
-      .filter((op) => resolveRef(String((op.channel as JsonObject).$ref), file, byAbs).pointer === channelPointer)
+      .filter((op): op is JsonObject => isObject(op) && op.action === action && isObject(op.channel) && typeof op.channel.$ref === 'string')
+      .filter((op) => resolveRef((op.channel as { $ref: string }).$ref, file, byAbs).pointer === channelPointer)
       .map((op) => String(op['x-concord-service'] ?? ''))
       .filter(Boolean);
 
@@ -103,5 +104,5 @@ export function extractEvents(
     if (seenTypes.has(e.type)) problems.push({ file: file.rel, pointer: joinPointer('/components/messages', e.messageName), message: `duplicate event type '${e.type}'` });
     seenTypes.add(e.type);
   }
-  return { events: events.sort((a, b) => a.type.localeCompare(b.type)), problems };
+  return { events: events.sort((a, b) => compareOrdinal(a.type, b.type)), problems };
 }

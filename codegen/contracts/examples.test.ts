@@ -56,7 +56,7 @@ let ajv: Ajv2020;
 beforeAll(async () => {
   set = await loadContracts(REPO_ROOT);
   examples = collectExamples(set);
-  ajv = createRegistryAjv(set, { coerce: false });
+  ajv = createRegistryAjv(set, { coerce: false, allErrors: true });
 });
 
 describe('contract examples', () => {

@@ -50,7 +50,17 @@ export interface OperationModel {
   responses: Record<string, ResponseModel>;
 }
 
-const RFC3339_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
+const RFC3339_DATE = /^(\d{4})-(\d{2})-(\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
+const OPERATION_ID = /^[a-z][A-Za-z0-9]*$/;
+
+/** The pattern alone accepts 2027-02-30, which Date would silently roll over into March. */
+function isRealDate(value: string): boolean {
+  const m = RFC3339_DATE.exec(value);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d && !Number.isNaN(Date.parse(value));
+}
 
 const schemaSource = (holder: JsonObject, file: ContractFile, pointer: string): SchemaSource | undefined =>
   holder.schema === undefined ? undefined : { file, pointer: joinPointer(pointer, 'schema'), schema: holder.schema };
@@ -94,6 +104,9 @@ export function extractOperations(
       const at = joinPointer(itemPointer, method);
       const operationId = typeof op.operationId === 'string' ? op.operationId : '';
       if (!operationId) report(at, 'operation has no operationId');
+      else if (!OPERATION_ID.test(operationId)) {
+        report(joinPointer(at, 'operationId'), `operationId '${operationId}' must be camelCase letters and digits (it names generated functions)`);
+      }
       else if (seenIds.has(operationId)) {
         report(joinPointer(at, 'operationId'), `duplicate operationId '${operationId}' (also at ${seenIds.get(operationId)})`);
       } else seenIds.set(operationId, at);
@@ -143,8 +156,12 @@ export function extractOperations(
       }
       const deprecated = op.deprecated === true || doc['x-concord-deprecated'] === true;
       const sunset = (op['x-sunset'] ?? doc['x-sunset']) as unknown;
-      if (sunset !== undefined && (typeof sunset !== 'string' || !RFC3339_DATE.test(sunset))) {
-        report(joinPointer(at, 'x-sunset'), 'x-sunset must be an RFC 3339 date, e.g. 2027-06-30');
+      if (sunset !== undefined) {
+        if (typeof sunset !== 'string' || !isRealDate(sunset)) {
+          report(joinPointer(at, 'x-sunset'), 'x-sunset must be an existing RFC 3339 date, e.g. 2027-06-30');
+        } else if (!deprecated) {
+          report(joinPointer(at, 'x-sunset'), 'x-sunset needs deprecated: true (or x-concord-deprecated: true at the document root)');
+        }
       }
 
       const parameters = new Map<string, ParameterModel>();

@@ -3,11 +3,12 @@ import type { GeneratedFile } from './naming';
 import { GENERATED_DIR, HEADER, importPath, isJsonLike } from './naming';
 import {
   EVENT_VALIDATORS_MODULE,
+  bodyValidatorModule,
   bodyValidatorName,
   paramsValidatorModule,
   paramsValidatorName,
+  responseValidatorModule,
   responseValidatorName,
-  validatorModule,
 } from './validators';
 
 const ROUTES = `${GENERATED_DIR}/routes`;
@@ -16,7 +17,8 @@ const js = (v: unknown): string => JSON.stringify(v);
 const alias = (mod: string): string => mod.replace(/^generated\/validators\//, 'v_').replace(/[^A-Za-z0-9_]/g, '_');
 
 function entry(op: OperationModel): string {
-  const v = alias(validatorModule(op.file));
+  const b = alias(bodyValidatorModule(op.file));
+  const v = alias(responseValidatorModule(op.file));
   const p = alias(paramsValidatorModule(op.file));
   const body = Object.keys(op.requestBody?.content ?? {}).filter((ct) => op.requestBody?.content[ct] && isJsonLike(ct));
   const responses = Object.entries(op.responses)
@@ -34,7 +36,7 @@ function entry(op: OperationModel): string {
     `responses: ${js(Object.fromEntries(Object.entries(op.responses).map(([s, r]) => [s, { contentTypes: Object.keys(r.content), headers: r.headers }])))},`,
     `validate: {`,
     `  params: ${p}.${paramsValidatorName(op)},`,
-    ...(body.length ? [`  body: { ${body.map((ct) => `${js(ct)}: ${v}.${bodyValidatorName(op, ct)}`).join(', ')} },`] : []),
+    ...(body.length ? [`  body: { ${body.map((ct) => `${js(ct)}: ${b}.${bodyValidatorName(op, ct)}`).join(', ')} },`] : []),
     ...(responses.length
       ? [`  responses: {`, ...responses.map(([s, cts]) => `    ${js(s)}: { ${cts.map((ct) => `${js(ct)}: ${v}.${responseValidatorName(op, s, ct)}`).join(', ')} },`), `  },`]
       : []),
@@ -46,7 +48,7 @@ function entry(op: OperationModel): string {
 /** The route manifest: every operation with its security, `x-concord-*` policies and compiled validators. */
 export function emitManifest(set: ContractSet): GeneratedFile[] {
   const apis = set.files.filter((f) => f.kind === 'openapi' && f.group !== 'common');
-  const imports = apis.flatMap((f) => [validatorModule(f), paramsValidatorModule(f)]);
+  const imports = apis.flatMap((f) => [bodyValidatorModule(f), paramsValidatorModule(f), responseValidatorModule(f)]);
   const routes = [
     HEADER('contracts/openapi'),
     `import type { RouteManifestEntry } from '${importPath(ROUTES, 'codegen/manifest-types')}';`,

@@ -12,8 +12,16 @@ export const responseValidatorName = (op: OperationModel, status: string, conten
   `${op.operationId}_response_${status}${mediaSuffix(contentType)}`;
 export const paramsValidatorName = (op: OperationModel): string => `${op.operationId}_params`;
 
-export const validatorModule = (file: ContractFile): string => `${GENERATED_DIR}/validators/${apiSlug(file)}`;
-export const paramsValidatorModule = (file: ContractFile): string => `${validatorModule(file)}.params`;
+const validatorBase = (file: ContractFile): string => `${GENERATED_DIR}/validators/${apiSlug(file)}`;
+/** Request bodies: stop at the first error (see createRegistryAjv). */
+export const bodyValidatorModule = (file: ContractFile): string => `${validatorBase(file)}.body`;
+/** Path, query and headers: coerced, stop at the first error. */
+export const paramsValidatorModule = (file: ContractFile): string => `${validatorBase(file)}.params`;
+/** Responses, validated in tests (and optionally in production): every error, for diagnosis. */
+export const responseValidatorModule = (file: ContractFile): string => `${validatorBase(file)}.responses`;
+
+/** The idempotency policy owns this header (and its `idempotency-key-missing` problem). */
+const POLICY_HEADERS = new Set(['idempotency-key']);
 export const EVENT_VALIDATORS_MODULE = `${GENERATED_DIR}/validators/events`;
 
 /**
@@ -36,7 +44,7 @@ function render(ajv: ReturnType<typeof createRegistryAjv>, exports: Record<strin
 
 function paramsSchema(op: OperationModel, set: ContractSet): object {
   const section = (where: 'path' | 'query' | 'header') => {
-    const params = op.parameters.filter((p) => p.in === where);
+    const params = op.parameters.filter((p) => p.in === where && !(where === 'header' && POLICY_HEADERS.has(p.name.toLowerCase())));
     const key = (name: string) => (where === 'header' ? name.toLowerCase() : name);
     return {
       type: 'object',
@@ -58,7 +66,7 @@ function paramsSchema(op: OperationModel, set: ContractSet): object {
  * typo or a YAML slip (an unquoted comma in a flow mapping turns the rest of a description into a key).
  */
 function checkComponentsStrictly(set: ContractSet): void {
-  const ajv = createRegistryAjv(set, { coerce: false });
+  const ajv = createRegistryAjv(set, { coerce: false, allErrors: false });
   for (const file of set.files) {
     const components = file.doc.components;
     if (!isObject(components) || !isObject(components.schemas)) continue;
@@ -74,26 +82,33 @@ export function emitValidators(set: ContractSet): GeneratedFile[] {
   const apis = set.files.filter((f) => f.kind === 'openapi' && f.group !== 'common');
   for (const file of apis) {
     const ops = set.operations.filter((o) => o.file === file);
-    const ajv = createRegistryAjv(set, { coerce: false });
-    const exports: Record<string, string> = {};
     const base = `${fileUri(file)}/ops/`;
+
+    const bodies = createRegistryAjv(set, { coerce: false, allErrors: false });
+    const bodyExports: Record<string, string> = {};
     for (const op of ops) {
       for (const [ct, src] of Object.entries(op.requestBody?.content ?? {})) {
         if (!src || !isJsonLike(ct)) continue;
         const name = bodyValidatorName(op, ct);
-        exports[name] = addSchemaAt(ajv, `${base}${name}`, src, set);
+        bodyExports[name] = addSchemaAt(bodies, `${base}${name}`, src, set);
       }
+    }
+    out.push({ path: `${bodyValidatorModule(file)}.ts`, content: render(bodies, bodyExports, file.rel) });
+
+    const responses = createRegistryAjv(set, { coerce: false, allErrors: true });
+    const responseExports: Record<string, string> = {};
+    for (const op of ops) {
       for (const [status, res] of Object.entries(op.responses)) {
         for (const [ct, src] of Object.entries(res.content)) {
           if (!src || !isJsonLike(ct)) continue;
           const name = responseValidatorName(op, status, ct);
-          exports[name] = addSchemaAt(ajv, `${base}${name}`, src, set);
+          responseExports[name] = addSchemaAt(responses, `${base}${name}`, src, set);
         }
       }
     }
-    out.push({ path: `${validatorModule(file)}.ts`, content: render(ajv, exports, file.rel) });
+    out.push({ path: `${responseValidatorModule(file)}.ts`, content: render(responses, responseExports, file.rel) });
 
-    const coercing = createRegistryAjv(set, { coerce: true });
+    const coercing = createRegistryAjv(set, { coerce: true, allErrors: false });
     const paramExports: Record<string, string> = {};
     for (const op of ops) {
       const name = paramsValidatorName(op);
@@ -106,7 +121,8 @@ export function emitValidators(set: ContractSet): GeneratedFile[] {
 
   const eventsFile = set.files.find((f) => f.kind === 'asyncapi');
   if (eventsFile) {
-    const ajv = createRegistryAjv(set, { coerce: false });
+    // Events are built by Concord itself, so full error lists are safe and help diagnose a dead letter.
+    const ajv = createRegistryAjv(set, { coerce: false, allErrors: true });
     const exports: Record<string, string> = {};
     for (const e of set.events) exports[e.messageName] = addSchemaAt(ajv, `${fileUri(eventsFile)}/events/${e.messageName}`, e.payload, set);
     out.push({ path: `${EVENT_VALIDATORS_MODULE}.ts`, content: render(ajv, exports, eventsFile.rel) });

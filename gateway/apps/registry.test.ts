@@ -1,4 +1,4 @@
-import * as contract from '../../generated/validators/platform/admin.v1';
+import * as contract from '../../generated/validators/platform/admin.v1.responses';
 import type { Database } from '../../platform/db/database';
 import { migrate } from '../../platform/db/migrate';
 import { appMigrations } from './migrations';

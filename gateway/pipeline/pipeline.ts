@@ -3,6 +3,8 @@ import { createAuthorization } from '../policies/authorization';
 import { createRateLimitStep } from '../policies/rate-limit/hooks';
 import { createIdempotencyPolicy } from '../policies/idempotency';
 import { createRequestValidation } from '../policies/request-validation';
+import { createVersionStatusPolicy } from '../policies/version-status';
+import type { RouteManifestEntry } from '../../codegen/manifest-types';
 import type { GatewayRuntime } from '../runtime';
 import type { IdempotencyStore } from '../policies/idempotency';
 import type { Policy } from './policy';
@@ -10,11 +12,12 @@ import type { Policy } from './policy';
 /**
  * The gateway pipeline, in order. Before these, the server shell sets the correlation id and enforces size
  * limits, and the router answers unknown paths (404) and wrong methods (405). The upstream call is the route's
- * handler. Still to join, where DESIGN.md puts them: version status (first), response validation and
- * metrics (after the upstream call).
+ * handler. Still to join, where DESIGN.md puts them: response validation and metrics (after the upstream call).
  */
-export function createPipeline(runtime: () => GatewayRuntime): Policy[] {
+export function createPipeline(runtime: () => GatewayRuntime, routes: readonly RouteManifestEntry[]): Policy[] {
   return [
+    // First: a retired version answers 410 before any other work; a deprecated one says so on every response.
+    createVersionStatusPolicy({ routes }),
     createAuthentication(() => runtime().authentication),
     createAuthorization(),
     createRateLimitStep(() => runtime().rateLimit),

@@ -22,8 +22,9 @@ export interface ServiceResponse {
 export type ServiceHandler = (req: ServiceRequest, caller: CallerContext) => Promise<ServiceResponse>;
 
 /**
- * The services served in process, by upstream name (`admin`, `orders`…) and operationId. A service typed as a
- * generated `XxxV1Handlers` interface fits here; an operation it does not implement yet answers 501.
+ * The services served in process, by contract (`admin.v1`, `orders.v2`…) and operationId: one generated
+ * `XxxVnHandlers` implementation per contract, so a v2 call can never reach a v1 handler that shares its
+ * operationId. An operation not implemented yet answers 501.
  */
 export type InProcessServices = Partial<Record<string, Partial<Record<string, ServiceHandler>>>>;
 
@@ -33,9 +34,10 @@ const anonymous = (req: FastifyRequest): CallerContext => ({ correlationId: req.
 export function inProcessUpstream(services: () => InProcessServices): (route: RouteManifestEntry) => RouteHandlerMethod {
   return (route) => {
     const unserved = notImplemented(route);
+    const contractKey = `${route.api}.v${route.version}`;
     // Services exist once start-up has finished (see pipeline/late-bound.ts), so the lookup happens per call.
     return async function upstream(this: unknown, req: FastifyRequest, reply: FastifyReply) {
-      const handler = services()[route.upstream]?.[route.operationId];
+      const handler = services()[contractKey]?.[route.operationId];
       if (!handler) return unserved.call(this as never, req, reply);
       const result = await handler(
         {

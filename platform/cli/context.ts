@@ -6,6 +6,6 @@ export interface CommandContext {
   env: NodeJS.ProcessEnv;
   output(json: boolean): Output;
   setExitCode(code: number): void;
-  /** Resolves on SIGINT or SIGTERM. */
-  waitForShutdown(): Promise<void>;
+  /** Aborted on SIGINT or SIGTERM; listened to from the moment the CLI starts, start-up included. */
+  shutdown: AbortSignal;
 }

@@ -19,16 +19,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     setExitCode: (code) => {
       process.exitCode = code;
     },
-    waitForShutdown: () =>
-      new Promise((done) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          done();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      }),
+    shutdown: shutdownSignal(),
   };
   const program = new Command('concord')
     .description('Concord: contract-first API gateway and governance for omnichannel retail')
@@ -46,4 +37,17 @@ export async function main(argv: readonly string[]): Promise<void> {
     reportError(err, json);
     process.exitCode = 1;
   }
+}
+
+/** One AbortSignal for SIGINT and SIGTERM. Once a handler is installed Node no longer exits on the signal by itself. */
+function shutdownSignal(): AbortSignal {
+  const controller = new AbortController();
+  const stop = () => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    controller.abort(new Error('interrupted'));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return controller.signal;
 }

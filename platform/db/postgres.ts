@@ -46,6 +46,8 @@ export function redact(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';
+    // pg also takes the password (and the client key's) as query parameters.
+    for (const key of ['password', 'sslpassword']) if (u.searchParams.has(key)) u.searchParams.set(key, '***');
     return u.toString();
   } catch {
     return '<invalid DATABASE_URL>';

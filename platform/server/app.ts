@@ -105,7 +105,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
               ? problem('unsupported-media-type', 415, 'Unsupported media type')
           : status === 500
             ? problem('internal', 500, 'Internal error', { detail: 'The error has been logged with this correlation id.' })
-            : problem('bad-request', status, err.message);
+            : problem('bad-request', status, 'Bad request', { detail: err.message });
     void reply.code(status).type(PROBLEM_CONTENT_TYPE).send({ ...body, correlationId: req.id });
   });
 

@@ -151,6 +151,32 @@ describe('the concord start command', () => {
     }
   });
 
+  it('a SIGTERM during start-up (PGlite still initialising) undoes it: exit 0, no lock left', async () => {
+    const dir = await makeTempDir();
+    const child = spawn(process.execPath, [CONCORD_BIN, 'start', '--port', '0'], {
+      env: { ...process.env, CONCORD_DATA_DIR: dir.path, LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let stderr = '';
+      const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+      await new Promise<void>((resolve) =>
+        child.stderr.on('data', (d: Buffer) => {
+          stderr += d.toString();
+          // The server listens before the contracts load and PGlite runs initdb: signal in that window.
+          if (stderr.includes('listening on')) resolve();
+        }),
+      );
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(stderr).toContain('start-up interrupted');
+      await expect(readFile(join(dir.path, 'concord.lock'))).rejects.toThrow(/ENOENT/);
+    } finally {
+      child.kill('SIGKILL');
+      await dir.remove();
+    }
+  });
+
   it('exits 1 with a clear message when the port is taken, leaving nothing behind', async () => {
     const dir = await makeTempDir();
     const blocker = createServer();

@@ -39,7 +39,14 @@ export interface RunningPlatform {
  * done. Anything that fails on the way undoes what was already opened: no lock, no open database and no
  * bound port is left behind, and the caller exits 1.
  */
-export async function startPlatform(config: Config, logger: Logger, onStep: (msg: string) => void = () => {}): Promise<RunningPlatform> {
+export async function startPlatform(
+  config: Config,
+  logger: Logger,
+  onStep: (msg: string) => void = () => {},
+  opts: { signal?: AbortSignal } = {},
+): Promise<RunningPlatform> {
+  // Checked between steps: a SIGINT or SIGTERM during start-up undoes what was done instead of leaving a lock.
+  const checkpoint = () => opts.signal?.throwIfAborted();
   const cleanup: Array<() => Promise<void>> = [];
   const undo = async () => {
     for (const fn of cleanup.reverse()) await fn().catch((err) => logger.error({ err }, 'shutdown step failed'));
@@ -70,30 +77,45 @@ export async function startPlatform(config: Config, logger: Logger, onStep: (msg
     // at 503 until the contracts are checked and the database is ready.
     const runtime = lateBound<GatewayRuntime>('gateway runtime');
     registerRoutes(app, buildRouteTable(routes), {
-      policies: createPipeline(runtime.get),
+      policies: createPipeline(runtime.get, routes),
       handlerFor: inProcessUpstream(() => runtime.get().services),
     });
-    cleanup.push(() => app.close());
+    // Closed first on shutdown (in-flight requests drain while the runtime and database are still there), and
+    // at its place in `undo` when start-up fails.
+    let appClosed: Promise<void> | undefined;
+    const closeApp = () => (appClosed ??= app.close());
+    cleanup.push(closeApp);
     await app.listen({ host: config.host, port: config.port });
+    checkpoint();
     const { port } = app.server.address() as AddressInfo;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     onStep(`listening on ${url} (ready once start-up completes)`);
 
     const [contracts, db] = await Promise.all([loadContracts(config.root), opening]);
+    checkpoint();
     if (contracts.digest !== contractsDigest) {
       throw new Error('generated/ does not match contracts/: run `npm run generate` (the gateway would serve stale routes)');
     }
     onStep(`${contracts.operations.length} operations and ${contracts.events.length} events loaded`);
     const applied = await migrate(db, [...platformMigrations, ...authMigrations, ...appMigrations, ...idempotencyMigrations]);
     onStep(applied.length ? `applied ${applied.length} migration(s)` : 'database schema up to date');
+    checkpoint();
     const gateway = await createGatewayRuntime({ config, db, logger, knownScopes: contracts.scopes });
     cleanup.push(() => gateway.close());
     runtime.set(gateway);
+    checkpoint();
 
     started = true;
     logger.info({ url, database: db.description, role: config.role }, 'concord started');
     let closing: Promise<void> | undefined;
-    return { url, port, db, contracts, ...(gateway.bootstrap ? { bootstrap: gateway.bootstrap } : {}), close: () => (closing ??= undo()) };
+    return {
+      url,
+      port,
+      db,
+      contracts,
+      ...(gateway.bootstrap ? { bootstrap: gateway.bootstrap } : {}),
+      close: () => (closing ??= closeApp().then(undo)),
+    };
   } catch (err) {
     await undo();
     throw err;

@@ -24,12 +24,18 @@ function hooksFor(route: RouteManifestEntry): PolicyHooks | undefined {
   const bad = route.responses['400'];
   if (bad && !bad.contentTypes.includes('application/problem+json')) return undefined;
   const validateParams = route.validate.params;
+  // `style: form, explode: false` arrays arrive as one comma-separated value (`skus=A,B`).
+  const commaSeparated = route.parameters.filter((p) => p.in === 'query' && p.explode === false && (p.style ?? 'form') === 'form').map((p) => p.name);
   const bodyValidators = route.validate.body ?? {};
   const accepted = route.requestBody?.contentTypes ?? [];
   const bodyRequired = route.requestBody?.required ?? false;
 
   return {
     preValidation: async (req, reply) => {
+      if (commaSeparated.length > 0 && req.query) {
+        const query = req.query as Record<string, unknown>;
+        for (const name of commaSeparated) if (typeof query[name] === 'string') query[name] = (query[name] as string).split(',');
+      }
       if (validateParams) {
         // Validated and coerced in place: handlers see `limit` as a number, defaults filled in.
         const params = { path: req.params ?? {}, query: req.query ?? {}, headers: req.headers };

@@ -37,19 +37,22 @@ describe('the request-validation policy', () => {
     expect(res.json().body).toEqual(validOrder);
   });
 
-  it('rejects an invalid body with 400 problem+json and one errors[] entry per location', async () => {
-    const res = await post({ ...validOrder, channel: 'fax', lines: [{ ...validOrder.lines[0], quantity: 0 }], surprise: true });
+  it('rejects an invalid body with 400 problem+json naming the first offending location', async () => {
+    const res = await post({ ...validOrder, lines: [{ ...validOrder.lines[0], quantity: 0 }] });
     expect(res.statusCode).toBe(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     const body = res.json();
     expect(body).toEqual(expect.objectContaining({ type: 'https://concord.dev/problems/validation', status: 400, correlationId: expect.any(String) }));
-    expect(body.errors).toEqual(
-      expect.arrayContaining([
-        { pointer: '/channel', message: 'must be one of web, marketplace, pos, callcenter, partner' },
-        { pointer: '/lines/0/quantity', message: 'must be >= 1' },
-        { pointer: '/surprise', message: 'is not allowed' },
-      ]),
-    );
+    expect(body.errors).toEqual([{ pointer: '/lines/0/quantity', message: 'must be >= 1' }]);
+    expect((await post({ ...validOrder, channel: 'fax' })).json().errors).toEqual([{ pointer: '/channel', message: 'must be one of web, marketplace, pos, callcenter, partner' }]);
+    expect((await post({ ...validOrder, surprise: true })).json().errors).toEqual([{ pointer: '/surprise', message: 'is not allowed' }]);
+  });
+
+  it('stops at the first error, so a body of thousands of bad items costs one error, not thousands', async () => {
+    // With every error collected, ajv's shared-ref code copies its growing error list at each step: quadratic.
+    const res = await post({ ...validOrder, lines: Array.from({ length: 10_000 }, () => ({})) });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toHaveLength(1);
   });
 
   it('names a missing required property by its pointer', async () => {
@@ -58,10 +61,15 @@ describe('the request-validation policy', () => {
     expect(res.json().errors).toEqual(expect.arrayContaining([{ pointer: '/channelOrderId', message: 'is required' }]));
   });
 
-  it('rejects a missing required header as #/header/<name>', async () => {
+  it('leaves Idempotency-Key to the idempotency policy, which answers idempotency-key-missing', async () => {
     const res = await app.inject({ method: 'POST', url: '/v1/orders', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(validOrder) });
-    expect(res.statusCode).toBe(400);
-    expect(res.json().errors).toEqual([{ pointer: '#/header/idempotency-key', message: 'is required' }]);
+    expect(res.statusCode).toBe(200); // no idempotency policy in this app
+  });
+
+  it('splits comma-separated array parameters (style form, explode false) before validating', async () => {
+    const res = await app.inject({ method: 'GET', url: '/v1/availability?skus=SKU-0001,SKU-0002' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().query.skus).toEqual(['SKU-0001', 'SKU-0002']);
   });
 
   it('coerces and defaults query parameters, and rejects out-of-range ones as #/query/<name>', async () => {
@@ -71,7 +79,8 @@ describe('the request-validation policy', () => {
     expect(defaulted.json().query).toEqual(expect.objectContaining({ limit: 20 }));
     const bad = await app.inject({ method: 'GET', url: '/v1/orders?limit=500&status=lost' });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json().errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(['#/query/limit', '#/query/status']);
+    expect(bad.json().errors).toHaveLength(1);
+    expect(bad.json().errors[0].pointer).toMatch(/^#\/query\/(limit|status)$/);
   });
 
   it('validates path parameters', async () => {

@@ -138,8 +138,8 @@ export interface paths {
          * Register an app
          * @description Creates an app with OAuth client credentials and a first API key (`concord apps create`).
          *     The `clientSecret` and `apiKey` are in this response only: Concord keeps just a hash of each and can never
-         *     show them again (rotate the secret or create a new key instead). With an Idempotency-Key, a retry within
-         *     24 h replays this same response, secrets included.
+         *     show them again (rotate the secret or create a new key instead). It takes no Idempotency-Key: a stored
+         *     replay would keep the secrets in clear for 24 h, so a client that lost the response creates another app.
          *
          *     Every scope must be in the scope catalogue. Internal scopes (`system:read`, `system:write`,
          *     `sandbox:admin`, `admin`) can be granted only to apps without a `partnerId`. An unknown plan, partner or
@@ -262,7 +262,8 @@ export interface paths {
          * Rotate an app's client secret
          * @description Issues a new client secret, shown in this response only (Concord keeps just its hash). The old secret stops
          *     working at once; access tokens already issued stay valid until they expire (at most 900 s).
-         *     With an Idempotency-Key, a retry replays this response instead of rotating again.
+         *     It takes no Idempotency-Key: a stored replay would keep the new secret in clear. A client that lost the
+         *     response rotates again.
          */
         post: operations["rotateAppSecret"];
         delete?: never;
@@ -293,7 +294,7 @@ export interface paths {
          * Create an API key for an app
          * @description Adds an API key; the app's other keys keep working. The key is shown in this response only: Concord keeps
          *     just its hash and its prefix. An API key carries the app's scopes and is accepted only on read operations
-         *     of process APIs that allow it.
+         *     of process APIs that allow it. It takes no Idempotency-Key, so that no plaintext key is ever stored.
          */
         post: operations["createApiKey"];
         delete?: never;
@@ -1417,14 +1418,6 @@ export interface operations {
                  * @example 7b0c3a5e-2f7d-4c1e-9a2b-1e5f3d4c6b7a
                  */
                 "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
-                /**
-                 * @description Optional on operations marked `x-concord-idempotency: optional`. When given, it behaves as on required
-                 *     operations: scoped to the calling app and kept 24 h; the same key with the same request replays the stored
-                 *     response (`Idempotency-Replayed: true`), with a different request it is 422, and while the first request is
-                 *     in flight it is 409. Without it, every call acts anew.
-                 * @example 5f1d9a3c-3f52-4c4f-a0f1-6f0e8a3b2c10
-                 */
-                "Idempotency-Key"?: components["parameters"]["OptionalIdempotencyKey"];
             };
             path?: never;
             cookie?: never;
@@ -1717,14 +1710,6 @@ export interface operations {
                  * @example 7b0c3a5e-2f7d-4c1e-9a2b-1e5f3d4c6b7a
                  */
                 "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
-                /**
-                 * @description Optional on operations marked `x-concord-idempotency: optional`. When given, it behaves as on required
-                 *     operations: scoped to the calling app and kept 24 h; the same key with the same request replays the stored
-                 *     response (`Idempotency-Replayed: true`), with a different request it is 422, and while the first request is
-                 *     in flight it is 409. Without it, every call acts anew.
-                 * @example 5f1d9a3c-3f52-4c4f-a0f1-6f0e8a3b2c10
-                 */
-                "Idempotency-Key"?: components["parameters"]["OptionalIdempotencyKey"];
             };
             path: {
                 /** @example app_sandbox01 */
@@ -1770,14 +1755,6 @@ export interface operations {
                  * @example 7b0c3a5e-2f7d-4c1e-9a2b-1e5f3d4c6b7a
                  */
                 "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
-                /**
-                 * @description Optional on operations marked `x-concord-idempotency: optional`. When given, it behaves as on required
-                 *     operations: scoped to the calling app and kept 24 h; the same key with the same request replays the stored
-                 *     response (`Idempotency-Replayed: true`), with a different request it is 422, and while the first request is
-                 *     in flight it is 409. Without it, every call acts anew.
-                 * @example 5f1d9a3c-3f52-4c4f-a0f1-6f0e8a3b2c10
-                 */
-                "Idempotency-Key"?: components["parameters"]["OptionalIdempotencyKey"];
             };
             path: {
                 /** @example app_sandbox01 */

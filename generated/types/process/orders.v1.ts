@@ -15,12 +15,14 @@ export interface paths {
         };
         /**
          * List the caller's orders
+         * @deprecated
          * @description Newest first. A partner only ever sees its own orders.
          */
         get: operations["listOrders"];
         put?: never;
         /**
          * Create an order
+         * @deprecated
          * @description Validates the order (schema, known SKUs, ERP prices, tenders adding up to the total, pickup store),
          *     reserves stock atomically and answers 201. When the channel order already exists it answers 200 with it.
          */
@@ -49,6 +51,7 @@ export interface paths {
         };
         /**
          * Get an order
+         * @deprecated
          * @description Includes the fulfilment groups and the per-system sync state with the last error.
          */
         get: operations["getOrder"];
@@ -80,6 +83,7 @@ export interface paths {
         put?: never;
         /**
          * Cancel an order
+         * @deprecated
          * @description Allowed before pick release. Releases the reservations and cancels downstream; after pick release it is 409.
          */
         post: operations["cancelOrder"];
@@ -400,6 +404,25 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description This API version is past its sunset date. */
+        Gone: {
+            headers: {
+                "X-Correlation-ID": components["headers"]["CorrelationId"];
+                Link: components["headers"]["Link"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://concord.dev/problems/version-sunset",
+                 *       "title": "This API version has been retired",
+                 *       "status": 410,
+                 *       "correlationId": "7b0c3a5e-2f7d-4c1e-9a2b-1e5f3d4c6b7a"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The app's plan budget is spent for now. */
         TooManyRequests: {
             headers: {
@@ -526,6 +549,12 @@ export interface components {
         RateLimit: string;
         /** @description IETF httpapi RateLimit-Policy header, e.g. `"default";q=10;w=1`. */
         RateLimitPolicy: string;
+        /** @description RFC 9745: when this version was deprecated, as `@<unix seconds>`. */
+        Deprecation: string;
+        /** @description RFC 8594: HTTP date after which this version answers 410. */
+        Sunset: string;
+        /** @description Carries `<…>; rel="successor-version"` on deprecated versions. */
+        Link: string;
         /** @description Seconds to wait before retrying. */
         RetryAfter: number;
         /** @description URL of the created resource. */
@@ -573,6 +602,9 @@ export interface operations {
                     "X-Correlation-ID": components["headers"]["CorrelationId"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    Link: components["headers"]["Link"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -724,6 +756,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            410: components["responses"]["Gone"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -825,6 +858,9 @@ export interface operations {
                     "X-Correlation-ID": components["headers"]["CorrelationId"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    Link: components["headers"]["Link"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -975,6 +1011,9 @@ export interface operations {
                     Location: components["headers"]["Location"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    Link: components["headers"]["Link"];
                     "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
                     [name: string]: unknown;
                 };
@@ -1141,6 +1180,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            410: components["responses"]["Gone"];
             413: components["responses"]["PayloadTooLarge"];
             /**
              * @description A business rule failed: `unknown-sku`, `price-mismatch`, `tender-mismatch`, `invalid-pickup-store`;
@@ -1198,6 +1238,9 @@ export interface operations {
                     "X-Correlation-ID": components["headers"]["CorrelationId"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    Link: components["headers"]["Link"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1344,6 +1387,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -1387,6 +1431,9 @@ export interface operations {
                     "X-Correlation-ID": components["headers"]["CorrelationId"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    Link: components["headers"]["Link"];
                     "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
                     [name: string]: unknown;
                 };
@@ -1511,6 +1558,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            410: components["responses"]["Gone"];
             422: components["responses"]["UnprocessableEntity"];
             429: components["responses"]["TooManyRequests"];
         };

@@ -36,14 +36,8 @@ else if(data === null){
 coerced0 = "";
 }
 else {
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
+validate54.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -53,16 +47,12 @@ parentData[parentDataProperty] = coerced0;
 }
 }
 }
+if(errors === 0){
 if(typeof data === "string"){
 if(!pattern3.test(data)){
-const err1 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9][A-Z0-9-]{1,63}$"},message:"must match pattern \""+"^[A-Z0-9][A-Z0-9-]{1,63}$"+"\""};
-if(vErrors === null){
-vErrors = [err1];
+validate54.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9][A-Z0-9-]{1,63}$"},message:"must match pattern \""+"^[A-Z0-9][A-Z0-9-]{1,63}$"+"\""}];
+return false;
 }
-else {
-vErrors.push(err1);
-}
-errors++;
 }
 }
 validate54.errors = vErrors;
@@ -83,58 +73,40 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.path === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((((data.path === undefined) && (missing0 = "path")) || ((data.query === undefined) && (missing0 = "query"))) || ((data.headers === undefined) && (missing0 = "headers"))){
+validate52.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.query === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "query"},message:"must have required property '"+"query"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.headers === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "headers"},message:"must have required property '"+"headers"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
 if(data.path !== undefined){
 let data0 = data.path;
+const _errs1 = errors;
+if(errors === _errs1){
 if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
-const err3 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err3];
+validate52.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err3);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.query !== undefined){
 let data1 = data.query;
+const _errs3 = errors;
+if(errors === _errs3){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.limit === undefined){
 data1.limit = 20;
 }
 if(data1.cursor !== undefined){
 let data2 = data1.cursor;
+const _errs5 = errors;
 if(typeof data2 !== "string"){
 let dataType0 = typeof data2;
 let coerced0 = undefined;
@@ -153,14 +125,8 @@ else if(data2 === null){
 coerced0 = "";
 }
 else {
-const err4 = {instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
+validate52.errors = [{instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -170,20 +136,22 @@ data1["cursor"] = coerced0;
 }
 }
 }
+if(errors === _errs5){
 if(typeof data2 === "string"){
 if(func1(data2) > 512){
-const err5 = {instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"};
-if(vErrors === null){
-vErrors = [err5];
+validate52.errors = [{instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
+return false;
+}
+}
+}
+var valid1 = _errs5 === errors;
 }
 else {
-vErrors.push(err5);
+var valid1 = true;
 }
-errors++;
-}
-}
-}
+if(valid1){
 let data3 = data1.limit;
+const _errs7 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
 let dataType1 = typeof data3;
 let coerced1 = undefined;
@@ -200,14 +168,8 @@ if(dataType1 === "boolean" || data3 === null
 coerced1 = +data3;
 }
 else {
-const err6 = {instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
+validate52.errors = [{instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
 }
 if(coerced1 !== undefined){
@@ -217,30 +179,25 @@ data1["limit"] = coerced1;
 }
 }
 }
+if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 > 100 || isNaN(data3)){
-const err7 = {instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
-if(vErrors === null){
-vErrors = [err7];
+validate52.errors = [{instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
 }
 else {
-vErrors.push(err7);
-}
-errors++;
-}
 if(data3 < 1 || isNaN(data3)){
-const err8 = {instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
+validate52.errors = [{instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
 }
 }
+}
+}
+var valid1 = _errs7 === errors;
+if(valid1){
 if(data1.skus !== undefined){
 let data4 = data1.skus;
+const _errs9 = errors;
 if(!(Array.isArray(data4))){
 let dataType2 = typeof data4;
 let coerced2 = undefined;
@@ -257,14 +214,8 @@ if(dataType2 === "string" || dataType2 === "number"
 coerced2 = [data4];
 }
 else {
-const err9 = {instancePath:instancePath+"/query/skus",schemaPath:"#/properties/query/properties/skus/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
+validate52.errors = [{instancePath:instancePath+"/query/skus",schemaPath:"#/properties/query/properties/skus/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
 }
 }
 if(coerced2 !== undefined){
@@ -274,38 +225,44 @@ data1["skus"] = coerced2;
 }
 }
 }
+if(errors === _errs9){
 if(Array.isArray(data4)){
 if(data4.length > 100){
-const err10 = {instancePath:instancePath+"/query/skus",schemaPath:"#/properties/query/properties/skus/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
-if(vErrors === null){
-vErrors = [err10];
+validate52.errors = [{instancePath:instancePath+"/query/skus",schemaPath:"#/properties/query/properties/skus/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
+return false;
 }
 else {
-vErrors.push(err10);
-}
-errors++;
-}
 if(data4.length < 1){
-const err11 = {instancePath:instancePath+"/query/skus",schemaPath:"#/properties/query/properties/skus/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
-if(vErrors === null){
-vErrors = [err11];
+validate52.errors = [{instancePath:instancePath+"/query/skus",schemaPath:"#/properties/query/properties/skus/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
 }
 else {
-vErrors.push(err11);
-}
-errors++;
-}
+var valid2 = true;
 const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
+const _errs11 = errors;
 if(!(validate54(data4[i0], {instancePath:instancePath+"/query/skus/" + i0,parentData:data4,parentDataProperty:i0,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
 errors = vErrors.length;
 }
+var valid2 = _errs11 === errors;
+if(!valid2){
+break;
 }
 }
 }
+}
+}
+}
+var valid1 = _errs9 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
 if(data1.active !== undefined){
 let data6 = data1.active;
+const _errs12 = errors;
 if(typeof data6 !== "boolean"){
 let dataType3 = typeof data6;
 let coerced3 = undefined;
@@ -324,14 +281,8 @@ else if(data6 === "true" || data6 === 1){
 coerced3 = true;
 }
 else {
-const err12 = {instancePath:instancePath+"/query/active",schemaPath:"#/properties/query/properties/active/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
+validate52.errors = [{instancePath:instancePath+"/query/active",schemaPath:"#/properties/query/properties/active/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
 }
 }
 if(coerced3 !== undefined){
@@ -341,24 +292,34 @@ data1["active"] = coerced3;
 }
 }
 }
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err13];
+validate52.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err13);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.headers !== undefined){
 let data7 = data.headers;
+const _errs14 = errors;
+if(errors === _errs14){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 if(data7["x-correlation-id"] !== undefined){
 let data8 = data7["x-correlation-id"];
+const _errs16 = errors;
 if(typeof data8 !== "string"){
 let dataType4 = typeof data8;
 let coerced4 = undefined;
@@ -377,14 +338,8 @@ else if(data8 === null){
 coerced4 = "";
 }
 else {
-const err14 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
+validate52.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced4 !== undefined){
@@ -394,51 +349,40 @@ data7["x-correlation-id"] = coerced4;
 }
 }
 }
+if(errors === _errs16){
 if(typeof data8 === "string"){
 if(func1(data8) > 128){
-const err15 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
-if(vErrors === null){
-vErrors = [err15];
+validate52.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
 }
 else {
-vErrors.push(err15);
-}
-errors++;
-}
 if(!pattern4.test(data8)){
-const err16 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""};
-if(vErrors === null){
-vErrors = [err16];
+validate52.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
+return false;
 }
-else {
-vErrors.push(err16);
 }
-errors++;
 }
 }
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err17];
+validate52.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs14 === errors;
 }
 else {
-vErrors.push(err17);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
-else {
-const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err18];
+}
 }
 else {
-vErrors.push(err18);
+validate52.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate52.errors = vErrors;
 return errors === 0;
@@ -476,14 +420,8 @@ else if(data === null){
 coerced0 = "";
 }
 else {
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
+validate57.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -493,16 +431,12 @@ parentData[parentDataProperty] = coerced0;
 }
 }
 }
+if(errors === 0){
 if(typeof data === "string"){
 if(!pattern3.test(data)){
-const err1 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9][A-Z0-9-]{1,63}$"},message:"must match pattern \""+"^[A-Z0-9][A-Z0-9-]{1,63}$"+"\""};
-if(vErrors === null){
-vErrors = [err1];
+validate57.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9][A-Z0-9-]{1,63}$"},message:"must match pattern \""+"^[A-Z0-9][A-Z0-9-]{1,63}$"+"\""}];
+return false;
 }
-else {
-vErrors.push(err1);
-}
-errors++;
 }
 }
 validate57.errors = vErrors;
@@ -522,50 +456,25 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.path === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((((data.path === undefined) && (missing0 = "path")) || ((data.query === undefined) && (missing0 = "query"))) || ((data.headers === undefined) && (missing0 = "headers"))){
+validate56.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.query === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "query"},message:"must have required property '"+"query"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.headers === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "headers"},message:"must have required property '"+"headers"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
 if(data.path !== undefined){
 let data0 = data.path;
+const _errs1 = errors;
+if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0.sku === undefined){
-const err3 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/required",keyword:"required",params:{missingProperty: "sku"},message:"must have required property '"+"sku"+"'"};
-if(vErrors === null){
-vErrors = [err3];
+let missing1;
+if((data0.sku === undefined) && (missing1 = "sku")){
+validate56.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
 }
 else {
-vErrors.push(err3);
-}
-errors++;
-}
 if(data0.sku !== undefined){
 if(!(validate57(data0.sku, {instancePath:instancePath+"/path/sku",parentData:data0,parentDataProperty:"sku",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
@@ -573,35 +482,41 @@ errors = vErrors.length;
 }
 }
 }
-else {
-const err4 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err4];
 }
 else {
-vErrors.push(err4);
+validate56.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
+var valid0 = _errs1 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.query !== undefined){
 let data2 = data.query;
+const _errs4 = errors;
+if(errors === _errs4){
 if(!(data2 && typeof data2 == "object" && !Array.isArray(data2))){
-const err5 = {instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err5];
+validate56.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
 }
 else {
-vErrors.push(err5);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.headers !== undefined){
 let data3 = data.headers;
+const _errs6 = errors;
+if(errors === _errs6){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3["x-correlation-id"] !== undefined){
 let data4 = data3["x-correlation-id"];
+const _errs8 = errors;
 if(typeof data4 !== "string"){
 let dataType0 = typeof data4;
 let coerced0 = undefined;
@@ -620,14 +535,8 @@ else if(data4 === null){
 coerced0 = "";
 }
 else {
-const err6 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
+validate56.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -637,51 +546,40 @@ data3["x-correlation-id"] = coerced0;
 }
 }
 }
+if(errors === _errs8){
 if(typeof data4 === "string"){
 if(func1(data4) > 128){
-const err7 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
-if(vErrors === null){
-vErrors = [err7];
+validate56.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
 }
 else {
-vErrors.push(err7);
-}
-errors++;
-}
 if(!pattern4.test(data4)){
-const err8 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""};
-if(vErrors === null){
-vErrors = [err8];
+validate56.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
+return false;
 }
-else {
-vErrors.push(err8);
 }
-errors++;
 }
 }
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err9];
+validate56.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
 }
 else {
-vErrors.push(err9);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
-else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err10];
+}
 }
 else {
-vErrors.push(err10);
+validate56.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate56.errors = vErrors;
 return errors === 0;
@@ -720,14 +618,8 @@ else if(data === null){
 coerced0 = "";
 }
 else {
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
+validate60.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -738,14 +630,8 @@ parentData[parentDataProperty] = coerced0;
 }
 }
 if(!((((((data === "network") || (data === "region")) || (data === "dc")) || (data === "store")) || (data === "dark_store")) || (data === "3pl"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema25.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
+validate60.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema25.enum},message:"must be equal to one of the allowed values"}];
+return false;
 }
 validate60.errors = vErrors;
 return errors === 0;
@@ -764,58 +650,40 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.path === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((((data.path === undefined) && (missing0 = "path")) || ((data.query === undefined) && (missing0 = "query"))) || ((data.headers === undefined) && (missing0 = "headers"))){
+validate59.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.query === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "query"},message:"must have required property '"+"query"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.headers === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "headers"},message:"must have required property '"+"headers"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
 if(data.path !== undefined){
 let data0 = data.path;
+const _errs1 = errors;
+if(errors === _errs1){
 if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
-const err3 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err3];
+validate59.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err3);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.query !== undefined){
 let data1 = data.query;
+const _errs3 = errors;
+if(errors === _errs3){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.limit === undefined){
 data1.limit = 20;
 }
 if(data1.cursor !== undefined){
 let data2 = data1.cursor;
+const _errs5 = errors;
 if(typeof data2 !== "string"){
 let dataType0 = typeof data2;
 let coerced0 = undefined;
@@ -834,14 +702,8 @@ else if(data2 === null){
 coerced0 = "";
 }
 else {
-const err4 = {instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
+validate59.errors = [{instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -851,20 +713,22 @@ data1["cursor"] = coerced0;
 }
 }
 }
+if(errors === _errs5){
 if(typeof data2 === "string"){
 if(func1(data2) > 512){
-const err5 = {instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"};
-if(vErrors === null){
-vErrors = [err5];
+validate59.errors = [{instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
+return false;
+}
+}
+}
+var valid1 = _errs5 === errors;
 }
 else {
-vErrors.push(err5);
+var valid1 = true;
 }
-errors++;
-}
-}
-}
+if(valid1){
 let data3 = data1.limit;
+const _errs7 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
 let dataType1 = typeof data3;
 let coerced1 = undefined;
@@ -881,14 +745,8 @@ if(dataType1 === "boolean" || data3 === null
 coerced1 = +data3;
 }
 else {
-const err6 = {instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
+validate59.errors = [{instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
 }
 if(coerced1 !== undefined){
@@ -898,51 +756,55 @@ data1["limit"] = coerced1;
 }
 }
 }
+if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 > 100 || isNaN(data3)){
-const err7 = {instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
-if(vErrors === null){
-vErrors = [err7];
+validate59.errors = [{instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
 }
 else {
-vErrors.push(err7);
-}
-errors++;
-}
 if(data3 < 1 || isNaN(data3)){
-const err8 = {instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
+validate59.errors = [{instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
 }
 }
+}
+}
+var valid1 = _errs7 === errors;
+if(valid1){
 if(data1.type !== undefined){
+const _errs9 = errors;
 if(!(validate60(data1.type, {instancePath:instancePath+"/query/type",parentData:data1,parentDataProperty:"type",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
 errors = vErrors.length;
 }
+var valid1 = _errs9 === errors;
+}
+else {
+var valid1 = true;
+}
+}
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err9];
+validate59.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err9);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.headers !== undefined){
 let data5 = data.headers;
+const _errs10 = errors;
+if(errors === _errs10){
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 if(data5["x-correlation-id"] !== undefined){
 let data6 = data5["x-correlation-id"];
+const _errs12 = errors;
 if(typeof data6 !== "string"){
 let dataType2 = typeof data6;
 let coerced2 = undefined;
@@ -961,14 +823,8 @@ else if(data6 === null){
 coerced2 = "";
 }
 else {
-const err10 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
+validate59.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced2 !== undefined){
@@ -978,51 +834,40 @@ data5["x-correlation-id"] = coerced2;
 }
 }
 }
+if(errors === _errs12){
 if(typeof data6 === "string"){
 if(func1(data6) > 128){
-const err11 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
-if(vErrors === null){
-vErrors = [err11];
+validate59.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
 }
 else {
-vErrors.push(err11);
-}
-errors++;
-}
 if(!pattern4.test(data6)){
-const err12 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""};
-if(vErrors === null){
-vErrors = [err12];
+validate59.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
+return false;
 }
-else {
-vErrors.push(err12);
 }
-errors++;
 }
 }
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err13];
+validate59.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs10 === errors;
 }
 else {
-vErrors.push(err13);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
-else {
-const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err14];
+}
 }
 else {
-vErrors.push(err14);
+validate59.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate59.errors = vErrors;
 return errors === 0;
@@ -1062,14 +907,8 @@ else if(data === null){
 coerced0 = "";
 }
 else {
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
+validate63.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -1079,16 +918,12 @@ parentData[parentDataProperty] = coerced0;
 }
 }
 }
+if(errors === 0){
 if(typeof data === "string"){
 if(!pattern8.test(data)){
-const err1 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^ord_[0-9A-Za-z]{8,40}$"},message:"must match pattern \""+"^ord_[0-9A-Za-z]{8,40}$"+"\""};
-if(vErrors === null){
-vErrors = [err1];
+validate63.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^ord_[0-9A-Za-z]{8,40}$"},message:"must match pattern \""+"^ord_[0-9A-Za-z]{8,40}$"+"\""}];
+return false;
 }
-else {
-vErrors.push(err1);
-}
-errors++;
 }
 }
 validate63.errors = vErrors;
@@ -1126,14 +961,8 @@ else if(data === null){
 coerced0 = "";
 }
 else {
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
+validate66.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -1144,14 +973,8 @@ parentData[parentDataProperty] = coerced0;
 }
 }
 if(!((((data === "open") || (data === "invoiced")) || (data === "cancelled")) || (data === "credited"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema29.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
+validate66.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema29.enum},message:"must be equal to one of the allowed values"}];
+return false;
 }
 validate66.errors = vErrors;
 return errors === 0;
@@ -1170,58 +993,40 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.path === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((((data.path === undefined) && (missing0 = "path")) || ((data.query === undefined) && (missing0 = "query"))) || ((data.headers === undefined) && (missing0 = "headers"))){
+validate62.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.query === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "query"},message:"must have required property '"+"query"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.headers === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "headers"},message:"must have required property '"+"headers"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
 if(data.path !== undefined){
 let data0 = data.path;
+const _errs1 = errors;
+if(errors === _errs1){
 if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
-const err3 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err3];
+validate62.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err3);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.query !== undefined){
 let data1 = data.query;
+const _errs3 = errors;
+if(errors === _errs3){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.limit === undefined){
 data1.limit = 20;
 }
 if(data1.cursor !== undefined){
 let data2 = data1.cursor;
+const _errs5 = errors;
 if(typeof data2 !== "string"){
 let dataType0 = typeof data2;
 let coerced0 = undefined;
@@ -1240,14 +1045,8 @@ else if(data2 === null){
 coerced0 = "";
 }
 else {
-const err4 = {instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
+validate62.errors = [{instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -1257,20 +1056,22 @@ data1["cursor"] = coerced0;
 }
 }
 }
+if(errors === _errs5){
 if(typeof data2 === "string"){
 if(func1(data2) > 512){
-const err5 = {instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"};
-if(vErrors === null){
-vErrors = [err5];
+validate62.errors = [{instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
+return false;
+}
+}
+}
+var valid1 = _errs5 === errors;
 }
 else {
-vErrors.push(err5);
+var valid1 = true;
 }
-errors++;
-}
-}
-}
+if(valid1){
 let data3 = data1.limit;
+const _errs7 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
 let dataType1 = typeof data3;
 let coerced1 = undefined;
@@ -1287,14 +1088,8 @@ if(dataType1 === "boolean" || data3 === null
 coerced1 = +data3;
 }
 else {
-const err6 = {instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
+validate62.errors = [{instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
 }
 if(coerced1 !== undefined){
@@ -1304,57 +1099,68 @@ data1["limit"] = coerced1;
 }
 }
 }
+if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 > 100 || isNaN(data3)){
-const err7 = {instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
-if(vErrors === null){
-vErrors = [err7];
+validate62.errors = [{instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
 }
 else {
-vErrors.push(err7);
-}
-errors++;
-}
 if(data3 < 1 || isNaN(data3)){
-const err8 = {instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
+validate62.errors = [{instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
 }
 }
+}
+}
+var valid1 = _errs7 === errors;
+if(valid1){
 if(data1.externalRef !== undefined){
+const _errs9 = errors;
 if(!(validate63(data1.externalRef, {instancePath:instancePath+"/query/externalRef",parentData:data1,parentDataProperty:"externalRef",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
 errors = vErrors.length;
 }
+var valid1 = _errs9 === errors;
 }
+else {
+var valid1 = true;
+}
+if(valid1){
 if(data1.status !== undefined){
+const _errs10 = errors;
 if(!(validate66(data1.status, {instancePath:instancePath+"/query/status",parentData:data1,parentDataProperty:"status",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
 errors = vErrors.length;
 }
+var valid1 = _errs10 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err9];
+validate62.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err9);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.headers !== undefined){
 let data6 = data.headers;
+const _errs11 = errors;
+if(errors === _errs11){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6["x-correlation-id"] !== undefined){
 let data7 = data6["x-correlation-id"];
+const _errs13 = errors;
 if(typeof data7 !== "string"){
 let dataType2 = typeof data7;
 let coerced2 = undefined;
@@ -1373,14 +1179,8 @@ else if(data7 === null){
 coerced2 = "";
 }
 else {
-const err10 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
+validate62.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced2 !== undefined){
@@ -1390,51 +1190,40 @@ data6["x-correlation-id"] = coerced2;
 }
 }
 }
+if(errors === _errs13){
 if(typeof data7 === "string"){
 if(func1(data7) > 128){
-const err11 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
-if(vErrors === null){
-vErrors = [err11];
+validate62.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
 }
 else {
-vErrors.push(err11);
-}
-errors++;
-}
 if(!pattern4.test(data7)){
-const err12 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""};
-if(vErrors === null){
-vErrors = [err12];
+validate62.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
+return false;
 }
-else {
-vErrors.push(err12);
 }
-errors++;
 }
 }
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err13];
+validate62.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
 }
 else {
-vErrors.push(err13);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
-else {
-const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err14];
+}
 }
 else {
-vErrors.push(err14);
+validate62.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate62.errors = vErrors;
 return errors === 0;
@@ -1442,7 +1231,7 @@ return errors === 0;
 validate62.evaluated = {"props":{"path":true,"query":true,"headers":true},"dynamicProps":false,"dynamicItems":false};
 
 export const createSalesOrder_params = validate68;
-const schema30 = {"type":"object","properties":{"path":{"type":"object","properties":{},"required":[]},"query":{"type":"object","properties":{},"required":[]},"headers":{"type":"object","properties":{"x-correlation-id":{"type":"string","maxLength":128,"pattern":"^[A-Za-z0-9._:-]{1,128}$"},"idempotency-key":{"type":"string","minLength":1,"maxLength":255}},"required":[]}},"required":["path","query","headers"],"$id":"https://concord.dev/contracts/openapi/system/erp.v1.yaml/ops/createSalesOrder_params"};
+const schema30 = {"type":"object","properties":{"path":{"type":"object","properties":{},"required":[]},"query":{"type":"object","properties":{},"required":[]},"headers":{"type":"object","properties":{"x-correlation-id":{"type":"string","maxLength":128,"pattern":"^[A-Za-z0-9._:-]{1,128}$"}},"required":[]}},"required":["path","query","headers"],"$id":"https://concord.dev/contracts/openapi/system/erp.v1.yaml/ops/createSalesOrder_params"};
 
 function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://concord.dev/contracts/openapi/system/erp.v1.yaml/ops/createSalesOrder_params" */;
@@ -1455,68 +1244,52 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.path === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((((data.path === undefined) && (missing0 = "path")) || ((data.query === undefined) && (missing0 = "query"))) || ((data.headers === undefined) && (missing0 = "headers"))){
+validate68.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.query === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "query"},message:"must have required property '"+"query"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.headers === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "headers"},message:"must have required property '"+"headers"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
 if(data.path !== undefined){
 let data0 = data.path;
+const _errs1 = errors;
+if(errors === _errs1){
 if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
-const err3 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err3];
+validate68.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err3);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.query !== undefined){
 let data1 = data.query;
+const _errs3 = errors;
+if(errors === _errs3){
 if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-const err4 = {instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err4];
+validate68.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err4);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.headers !== undefined){
 let data2 = data.headers;
+const _errs5 = errors;
+if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2["x-correlation-id"] !== undefined){
 let data3 = data2["x-correlation-id"];
+const _errs7 = errors;
 if(typeof data3 !== "string"){
 let dataType0 = typeof data3;
 let coerced0 = undefined;
@@ -1535,14 +1308,8 @@ else if(data3 === null){
 coerced0 = "";
 }
 else {
-const err5 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate68.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -1552,111 +1319,40 @@ data2["x-correlation-id"] = coerced0;
 }
 }
 }
+if(errors === _errs7){
 if(typeof data3 === "string"){
 if(func1(data3) > 128){
-const err6 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
-if(vErrors === null){
-vErrors = [err6];
+validate68.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
 }
 else {
-vErrors.push(err6);
-}
-errors++;
-}
 if(!pattern4.test(data3)){
-const err7 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
+validate68.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
+return false;
 }
 }
-}
-if(data2["idempotency-key"] !== undefined){
-let data4 = data2["idempotency-key"];
-if(typeof data4 !== "string"){
-let dataType1 = typeof data4;
-let coerced1 = undefined;
-if(dataType1 == 'object' && Array.isArray(data4) && data4.length == 1){
-data4 = data4[0];
-dataType1 = typeof data4;
-if(typeof data4 === "string"){
-coerced1 = data4;
-}
-}
-if(!(coerced1 !== undefined)){
-if(dataType1 == "number" || dataType1 == "boolean"){
-coerced1 = "" + data4;
-}
-else if(data4 === null){
-coerced1 = "";
-}
-else {
-const err8 = {instancePath:instancePath+"/headers/idempotency-key",schemaPath:"#/properties/headers/properties/idempotency-key/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(coerced1 !== undefined){
-data4 = coerced1;
-if(data2 !== undefined){
-data2["idempotency-key"] = coerced1;
-}
-}
-}
-if(typeof data4 === "string"){
-if(func1(data4) > 255){
-const err9 = {instancePath:instancePath+"/headers/idempotency-key",schemaPath:"#/properties/headers/properties/idempotency-key/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if(func1(data4) < 1){
-const err10 = {instancePath:instancePath+"/headers/idempotency-key",schemaPath:"#/properties/headers/properties/idempotency-key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
 }
 }
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err11];
+validate68.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs5 === errors;
 }
 else {
-vErrors.push(err11);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
-else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err12];
+}
 }
 else {
-vErrors.push(err12);
+validate68.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate68.errors = vErrors;
 return errors === 0;
@@ -1696,14 +1392,8 @@ else if(data === null){
 coerced0 = "";
 }
 else {
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
+validate70.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -1713,16 +1403,12 @@ parentData[parentDataProperty] = coerced0;
 }
 }
 }
+if(errors === 0){
 if(typeof data === "string"){
 if(!pattern11.test(data)){
-const err1 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^SO-[0-9]{6,12}$"},message:"must match pattern \""+"^SO-[0-9]{6,12}$"+"\""};
-if(vErrors === null){
-vErrors = [err1];
+validate70.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^SO-[0-9]{6,12}$"},message:"must match pattern \""+"^SO-[0-9]{6,12}$"+"\""}];
+return false;
 }
-else {
-vErrors.push(err1);
-}
-errors++;
 }
 }
 validate70.errors = vErrors;
@@ -1742,50 +1428,25 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.path === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((((data.path === undefined) && (missing0 = "path")) || ((data.query === undefined) && (missing0 = "query"))) || ((data.headers === undefined) && (missing0 = "headers"))){
+validate69.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.query === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "query"},message:"must have required property '"+"query"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.headers === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "headers"},message:"must have required property '"+"headers"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
 if(data.path !== undefined){
 let data0 = data.path;
+const _errs1 = errors;
+if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0.salesOrderId === undefined){
-const err3 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/required",keyword:"required",params:{missingProperty: "salesOrderId"},message:"must have required property '"+"salesOrderId"+"'"};
-if(vErrors === null){
-vErrors = [err3];
+let missing1;
+if((data0.salesOrderId === undefined) && (missing1 = "salesOrderId")){
+validate69.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
 }
 else {
-vErrors.push(err3);
-}
-errors++;
-}
 if(data0.salesOrderId !== undefined){
 if(!(validate70(data0.salesOrderId, {instancePath:instancePath+"/path/salesOrderId",parentData:data0,parentDataProperty:"salesOrderId",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
@@ -1793,35 +1454,41 @@ errors = vErrors.length;
 }
 }
 }
-else {
-const err4 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err4];
 }
 else {
-vErrors.push(err4);
+validate69.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
+var valid0 = _errs1 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.query !== undefined){
 let data2 = data.query;
+const _errs4 = errors;
+if(errors === _errs4){
 if(!(data2 && typeof data2 == "object" && !Array.isArray(data2))){
-const err5 = {instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err5];
+validate69.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
 }
 else {
-vErrors.push(err5);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.headers !== undefined){
 let data3 = data.headers;
+const _errs6 = errors;
+if(errors === _errs6){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3["x-correlation-id"] !== undefined){
 let data4 = data3["x-correlation-id"];
+const _errs8 = errors;
 if(typeof data4 !== "string"){
 let dataType0 = typeof data4;
 let coerced0 = undefined;
@@ -1840,14 +1507,8 @@ else if(data4 === null){
 coerced0 = "";
 }
 else {
-const err6 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
+validate69.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -1857,51 +1518,40 @@ data3["x-correlation-id"] = coerced0;
 }
 }
 }
+if(errors === _errs8){
 if(typeof data4 === "string"){
 if(func1(data4) > 128){
-const err7 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
-if(vErrors === null){
-vErrors = [err7];
+validate69.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
 }
 else {
-vErrors.push(err7);
-}
-errors++;
-}
 if(!pattern4.test(data4)){
-const err8 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""};
-if(vErrors === null){
-vErrors = [err8];
+validate69.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
+return false;
 }
-else {
-vErrors.push(err8);
 }
-errors++;
 }
 }
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err9];
+validate69.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
 }
 else {
-vErrors.push(err9);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
-else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err10];
+}
 }
 else {
-vErrors.push(err10);
+validate69.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate69.errors = vErrors;
 return errors === 0;
@@ -1909,7 +1559,7 @@ return errors === 0;
 validate69.evaluated = {"props":{"path":true,"query":true,"headers":true},"dynamicProps":false,"dynamicItems":false};
 
 export const cancelSalesOrder_params = validate72;
-const schema33 = {"type":"object","properties":{"path":{"type":"object","properties":{"salesOrderId":{"$ref":"https://concord.dev/contracts/openapi/system/erp.v1.yaml#/$defs/SalesOrderId"}},"required":["salesOrderId"]},"query":{"type":"object","properties":{},"required":[]},"headers":{"type":"object","properties":{"x-correlation-id":{"type":"string","maxLength":128,"pattern":"^[A-Za-z0-9._:-]{1,128}$"},"idempotency-key":{"type":"string","minLength":1,"maxLength":255}},"required":[]}},"required":["path","query","headers"],"$id":"https://concord.dev/contracts/openapi/system/erp.v1.yaml/ops/cancelSalesOrder_params"};
+const schema33 = {"type":"object","properties":{"path":{"type":"object","properties":{"salesOrderId":{"$ref":"https://concord.dev/contracts/openapi/system/erp.v1.yaml#/$defs/SalesOrderId"}},"required":["salesOrderId"]},"query":{"type":"object","properties":{},"required":[]},"headers":{"type":"object","properties":{"x-correlation-id":{"type":"string","maxLength":128,"pattern":"^[A-Za-z0-9._:-]{1,128}$"}},"required":[]}},"required":["path","query","headers"],"$id":"https://concord.dev/contracts/openapi/system/erp.v1.yaml/ops/cancelSalesOrder_params"};
 
 function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1939,14 +1589,8 @@ else if(data === null){
 coerced0 = "";
 }
 else {
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
+validate73.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -1956,16 +1600,12 @@ parentData[parentDataProperty] = coerced0;
 }
 }
 }
+if(errors === 0){
 if(typeof data === "string"){
 if(!pattern11.test(data)){
-const err1 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^SO-[0-9]{6,12}$"},message:"must match pattern \""+"^SO-[0-9]{6,12}$"+"\""};
-if(vErrors === null){
-vErrors = [err1];
+validate73.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^SO-[0-9]{6,12}$"},message:"must match pattern \""+"^SO-[0-9]{6,12}$"+"\""}];
+return false;
 }
-else {
-vErrors.push(err1);
-}
-errors++;
 }
 }
 validate73.errors = vErrors;
@@ -1985,50 +1625,25 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.path === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((((data.path === undefined) && (missing0 = "path")) || ((data.query === undefined) && (missing0 = "query"))) || ((data.headers === undefined) && (missing0 = "headers"))){
+validate72.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.query === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "query"},message:"must have required property '"+"query"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.headers === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "headers"},message:"must have required property '"+"headers"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
 if(data.path !== undefined){
 let data0 = data.path;
+const _errs1 = errors;
+if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0.salesOrderId === undefined){
-const err3 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/required",keyword:"required",params:{missingProperty: "salesOrderId"},message:"must have required property '"+"salesOrderId"+"'"};
-if(vErrors === null){
-vErrors = [err3];
+let missing1;
+if((data0.salesOrderId === undefined) && (missing1 = "salesOrderId")){
+validate72.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
 }
 else {
-vErrors.push(err3);
-}
-errors++;
-}
 if(data0.salesOrderId !== undefined){
 if(!(validate73(data0.salesOrderId, {instancePath:instancePath+"/path/salesOrderId",parentData:data0,parentDataProperty:"salesOrderId",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
@@ -2036,35 +1651,41 @@ errors = vErrors.length;
 }
 }
 }
-else {
-const err4 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err4];
 }
 else {
-vErrors.push(err4);
+validate72.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
+var valid0 = _errs1 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.query !== undefined){
 let data2 = data.query;
+const _errs4 = errors;
+if(errors === _errs4){
 if(!(data2 && typeof data2 == "object" && !Array.isArray(data2))){
-const err5 = {instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err5];
+validate72.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
 }
 else {
-vErrors.push(err5);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.headers !== undefined){
 let data3 = data.headers;
+const _errs6 = errors;
+if(errors === _errs6){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3["x-correlation-id"] !== undefined){
 let data4 = data3["x-correlation-id"];
+const _errs8 = errors;
 if(typeof data4 !== "string"){
 let dataType0 = typeof data4;
 let coerced0 = undefined;
@@ -2083,14 +1704,8 @@ else if(data4 === null){
 coerced0 = "";
 }
 else {
-const err6 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
+validate72.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -2100,111 +1715,40 @@ data3["x-correlation-id"] = coerced0;
 }
 }
 }
+if(errors === _errs8){
 if(typeof data4 === "string"){
 if(func1(data4) > 128){
-const err7 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
-if(vErrors === null){
-vErrors = [err7];
+validate72.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
 }
 else {
-vErrors.push(err7);
-}
-errors++;
-}
 if(!pattern4.test(data4)){
-const err8 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
+validate72.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
+return false;
 }
 }
-}
-if(data3["idempotency-key"] !== undefined){
-let data5 = data3["idempotency-key"];
-if(typeof data5 !== "string"){
-let dataType1 = typeof data5;
-let coerced1 = undefined;
-if(dataType1 == 'object' && Array.isArray(data5) && data5.length == 1){
-data5 = data5[0];
-dataType1 = typeof data5;
-if(typeof data5 === "string"){
-coerced1 = data5;
-}
-}
-if(!(coerced1 !== undefined)){
-if(dataType1 == "number" || dataType1 == "boolean"){
-coerced1 = "" + data5;
-}
-else if(data5 === null){
-coerced1 = "";
-}
-else {
-const err9 = {instancePath:instancePath+"/headers/idempotency-key",schemaPath:"#/properties/headers/properties/idempotency-key/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-if(coerced1 !== undefined){
-data5 = coerced1;
-if(data3 !== undefined){
-data3["idempotency-key"] = coerced1;
-}
-}
-}
-if(typeof data5 === "string"){
-if(func1(data5) > 255){
-const err10 = {instancePath:instancePath+"/headers/idempotency-key",schemaPath:"#/properties/headers/properties/idempotency-key/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-if(func1(data5) < 1){
-const err11 = {instancePath:instancePath+"/headers/idempotency-key",schemaPath:"#/properties/headers/properties/idempotency-key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
 }
 }
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err12];
+validate72.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
 }
 else {
-vErrors.push(err12);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
-else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err13];
+}
 }
 else {
-vErrors.push(err13);
+validate72.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate72.errors = vErrors;
 return errors === 0;
@@ -2244,14 +1788,8 @@ else if(data === null){
 coerced0 = "";
 }
 else {
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
+validate76.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -2261,16 +1799,12 @@ parentData[parentDataProperty] = coerced0;
 }
 }
 }
+if(errors === 0){
 if(typeof data === "string"){
 if(!pattern15.test(data)){
-const err1 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^ret_[0-9A-Za-z]{8,40}$"},message:"must match pattern \""+"^ret_[0-9A-Za-z]{8,40}$"+"\""};
-if(vErrors === null){
-vErrors = [err1];
+validate76.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^ret_[0-9A-Za-z]{8,40}$"},message:"must match pattern \""+"^ret_[0-9A-Za-z]{8,40}$"+"\""}];
+return false;
 }
-else {
-vErrors.push(err1);
-}
-errors++;
 }
 }
 validate76.errors = vErrors;
@@ -2307,14 +1841,8 @@ else if(data === null){
 coerced0 = "";
 }
 else {
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
+validate78.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -2324,16 +1852,12 @@ parentData[parentDataProperty] = coerced0;
 }
 }
 }
+if(errors === 0){
 if(typeof data === "string"){
 if(!pattern8.test(data)){
-const err1 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^ord_[0-9A-Za-z]{8,40}$"},message:"must match pattern \""+"^ord_[0-9A-Za-z]{8,40}$"+"\""};
-if(vErrors === null){
-vErrors = [err1];
+validate78.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^ord_[0-9A-Za-z]{8,40}$"},message:"must match pattern \""+"^ord_[0-9A-Za-z]{8,40}$"+"\""}];
+return false;
 }
-else {
-vErrors.push(err1);
-}
-errors++;
 }
 }
 validate78.errors = vErrors;
@@ -2353,58 +1877,40 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.path === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((((data.path === undefined) && (missing0 = "path")) || ((data.query === undefined) && (missing0 = "query"))) || ((data.headers === undefined) && (missing0 = "headers"))){
+validate75.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.query === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "query"},message:"must have required property '"+"query"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.headers === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "headers"},message:"must have required property '"+"headers"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
 if(data.path !== undefined){
 let data0 = data.path;
+const _errs1 = errors;
+if(errors === _errs1){
 if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
-const err3 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err3];
+validate75.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err3);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.query !== undefined){
 let data1 = data.query;
+const _errs3 = errors;
+if(errors === _errs3){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.limit === undefined){
 data1.limit = 20;
 }
 if(data1.cursor !== undefined){
 let data2 = data1.cursor;
+const _errs5 = errors;
 if(typeof data2 !== "string"){
 let dataType0 = typeof data2;
 let coerced0 = undefined;
@@ -2423,14 +1929,8 @@ else if(data2 === null){
 coerced0 = "";
 }
 else {
-const err4 = {instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
+validate75.errors = [{instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -2440,20 +1940,22 @@ data1["cursor"] = coerced0;
 }
 }
 }
+if(errors === _errs5){
 if(typeof data2 === "string"){
 if(func1(data2) > 512){
-const err5 = {instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"};
-if(vErrors === null){
-vErrors = [err5];
+validate75.errors = [{instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
+return false;
+}
+}
+}
+var valid1 = _errs5 === errors;
 }
 else {
-vErrors.push(err5);
+var valid1 = true;
 }
-errors++;
-}
-}
-}
+if(valid1){
 let data3 = data1.limit;
+const _errs7 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
 let dataType1 = typeof data3;
 let coerced1 = undefined;
@@ -2470,14 +1972,8 @@ if(dataType1 === "boolean" || data3 === null
 coerced1 = +data3;
 }
 else {
-const err6 = {instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
+validate75.errors = [{instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
 }
 if(coerced1 !== undefined){
@@ -2487,57 +1983,68 @@ data1["limit"] = coerced1;
 }
 }
 }
+if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 > 100 || isNaN(data3)){
-const err7 = {instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
-if(vErrors === null){
-vErrors = [err7];
+validate75.errors = [{instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
 }
 else {
-vErrors.push(err7);
-}
-errors++;
-}
 if(data3 < 1 || isNaN(data3)){
-const err8 = {instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
+validate75.errors = [{instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
 }
 }
+}
+}
+var valid1 = _errs7 === errors;
+if(valid1){
 if(data1.externalRef !== undefined){
+const _errs9 = errors;
 if(!(validate76(data1.externalRef, {instancePath:instancePath+"/query/externalRef",parentData:data1,parentDataProperty:"externalRef",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
 errors = vErrors.length;
 }
+var valid1 = _errs9 === errors;
 }
+else {
+var valid1 = true;
+}
+if(valid1){
 if(data1.orderExternalRef !== undefined){
+const _errs10 = errors;
 if(!(validate78(data1.orderExternalRef, {instancePath:instancePath+"/query/orderExternalRef",parentData:data1,parentDataProperty:"orderExternalRef",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
 errors = vErrors.length;
 }
+var valid1 = _errs10 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err9];
+validate75.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err9);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.headers !== undefined){
 let data6 = data.headers;
+const _errs11 = errors;
+if(errors === _errs11){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6["x-correlation-id"] !== undefined){
 let data7 = data6["x-correlation-id"];
+const _errs13 = errors;
 if(typeof data7 !== "string"){
 let dataType2 = typeof data7;
 let coerced2 = undefined;
@@ -2556,14 +2063,8 @@ else if(data7 === null){
 coerced2 = "";
 }
 else {
-const err10 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
+validate75.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced2 !== undefined){
@@ -2573,51 +2074,40 @@ data6["x-correlation-id"] = coerced2;
 }
 }
 }
+if(errors === _errs13){
 if(typeof data7 === "string"){
 if(func1(data7) > 128){
-const err11 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
-if(vErrors === null){
-vErrors = [err11];
+validate75.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
 }
 else {
-vErrors.push(err11);
-}
-errors++;
-}
 if(!pattern4.test(data7)){
-const err12 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""};
-if(vErrors === null){
-vErrors = [err12];
+validate75.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
+return false;
 }
-else {
-vErrors.push(err12);
 }
-errors++;
 }
 }
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err13];
+validate75.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
 }
 else {
-vErrors.push(err13);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
-else {
-const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err14];
+}
 }
 else {
-vErrors.push(err14);
+validate75.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate75.errors = vErrors;
 return errors === 0;
@@ -2625,7 +2115,7 @@ return errors === 0;
 validate75.evaluated = {"props":{"path":true,"query":true,"headers":true},"dynamicProps":false,"dynamicItems":false};
 
 export const createCreditMemo_params = validate80;
-const schema38 = {"type":"object","properties":{"path":{"type":"object","properties":{},"required":[]},"query":{"type":"object","properties":{},"required":[]},"headers":{"type":"object","properties":{"x-correlation-id":{"type":"string","maxLength":128,"pattern":"^[A-Za-z0-9._:-]{1,128}$"},"idempotency-key":{"type":"string","minLength":1,"maxLength":255}},"required":[]}},"required":["path","query","headers"],"$id":"https://concord.dev/contracts/openapi/system/erp.v1.yaml/ops/createCreditMemo_params"};
+const schema38 = {"type":"object","properties":{"path":{"type":"object","properties":{},"required":[]},"query":{"type":"object","properties":{},"required":[]},"headers":{"type":"object","properties":{"x-correlation-id":{"type":"string","maxLength":128,"pattern":"^[A-Za-z0-9._:-]{1,128}$"}},"required":[]}},"required":["path","query","headers"],"$id":"https://concord.dev/contracts/openapi/system/erp.v1.yaml/ops/createCreditMemo_params"};
 
 function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://concord.dev/contracts/openapi/system/erp.v1.yaml/ops/createCreditMemo_params" */;
@@ -2638,68 +2128,52 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.path === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((((data.path === undefined) && (missing0 = "path")) || ((data.query === undefined) && (missing0 = "query"))) || ((data.headers === undefined) && (missing0 = "headers"))){
+validate80.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.query === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "query"},message:"must have required property '"+"query"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.headers === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "headers"},message:"must have required property '"+"headers"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
 if(data.path !== undefined){
 let data0 = data.path;
+const _errs1 = errors;
+if(errors === _errs1){
 if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
-const err3 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err3];
+validate80.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err3);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.query !== undefined){
 let data1 = data.query;
+const _errs3 = errors;
+if(errors === _errs3){
 if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-const err4 = {instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err4];
+validate80.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err4);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.headers !== undefined){
 let data2 = data.headers;
+const _errs5 = errors;
+if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2["x-correlation-id"] !== undefined){
 let data3 = data2["x-correlation-id"];
+const _errs7 = errors;
 if(typeof data3 !== "string"){
 let dataType0 = typeof data3;
 let coerced0 = undefined;
@@ -2718,14 +2192,8 @@ else if(data3 === null){
 coerced0 = "";
 }
 else {
-const err5 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate80.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -2735,111 +2203,40 @@ data2["x-correlation-id"] = coerced0;
 }
 }
 }
+if(errors === _errs7){
 if(typeof data3 === "string"){
 if(func1(data3) > 128){
-const err6 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
-if(vErrors === null){
-vErrors = [err6];
+validate80.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
 }
 else {
-vErrors.push(err6);
-}
-errors++;
-}
 if(!pattern4.test(data3)){
-const err7 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
+validate80.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
+return false;
 }
 }
-}
-if(data2["idempotency-key"] !== undefined){
-let data4 = data2["idempotency-key"];
-if(typeof data4 !== "string"){
-let dataType1 = typeof data4;
-let coerced1 = undefined;
-if(dataType1 == 'object' && Array.isArray(data4) && data4.length == 1){
-data4 = data4[0];
-dataType1 = typeof data4;
-if(typeof data4 === "string"){
-coerced1 = data4;
-}
-}
-if(!(coerced1 !== undefined)){
-if(dataType1 == "number" || dataType1 == "boolean"){
-coerced1 = "" + data4;
-}
-else if(data4 === null){
-coerced1 = "";
-}
-else {
-const err8 = {instancePath:instancePath+"/headers/idempotency-key",schemaPath:"#/properties/headers/properties/idempotency-key/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(coerced1 !== undefined){
-data4 = coerced1;
-if(data2 !== undefined){
-data2["idempotency-key"] = coerced1;
-}
-}
-}
-if(typeof data4 === "string"){
-if(func1(data4) > 255){
-const err9 = {instancePath:instancePath+"/headers/idempotency-key",schemaPath:"#/properties/headers/properties/idempotency-key/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if(func1(data4) < 1){
-const err10 = {instancePath:instancePath+"/headers/idempotency-key",schemaPath:"#/properties/headers/properties/idempotency-key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
 }
 }
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err11];
+validate80.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs5 === errors;
 }
 else {
-vErrors.push(err11);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
-else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err12];
+}
 }
 else {
-vErrors.push(err12);
+validate80.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate80.errors = vErrors;
 return errors === 0;
@@ -2879,14 +2276,8 @@ else if(data === null){
 coerced0 = "";
 }
 else {
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
+validate82.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -2896,16 +2287,12 @@ parentData[parentDataProperty] = coerced0;
 }
 }
 }
+if(errors === 0){
 if(typeof data === "string"){
 if(!pattern19.test(data)){
-const err1 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^CM-[0-9]{6,12}$"},message:"must match pattern \""+"^CM-[0-9]{6,12}$"+"\""};
-if(vErrors === null){
-vErrors = [err1];
+validate82.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^CM-[0-9]{6,12}$"},message:"must match pattern \""+"^CM-[0-9]{6,12}$"+"\""}];
+return false;
 }
-else {
-vErrors.push(err1);
-}
-errors++;
 }
 }
 validate82.errors = vErrors;
@@ -2925,50 +2312,25 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.path === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((((data.path === undefined) && (missing0 = "path")) || ((data.query === undefined) && (missing0 = "query"))) || ((data.headers === undefined) && (missing0 = "headers"))){
+validate81.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.query === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "query"},message:"must have required property '"+"query"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.headers === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "headers"},message:"must have required property '"+"headers"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
 if(data.path !== undefined){
 let data0 = data.path;
+const _errs1 = errors;
+if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0.creditMemoId === undefined){
-const err3 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/required",keyword:"required",params:{missingProperty: "creditMemoId"},message:"must have required property '"+"creditMemoId"+"'"};
-if(vErrors === null){
-vErrors = [err3];
+let missing1;
+if((data0.creditMemoId === undefined) && (missing1 = "creditMemoId")){
+validate81.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
 }
 else {
-vErrors.push(err3);
-}
-errors++;
-}
 if(data0.creditMemoId !== undefined){
 if(!(validate82(data0.creditMemoId, {instancePath:instancePath+"/path/creditMemoId",parentData:data0,parentDataProperty:"creditMemoId",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
@@ -2976,35 +2338,41 @@ errors = vErrors.length;
 }
 }
 }
-else {
-const err4 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err4];
 }
 else {
-vErrors.push(err4);
+validate81.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
+var valid0 = _errs1 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.query !== undefined){
 let data2 = data.query;
+const _errs4 = errors;
+if(errors === _errs4){
 if(!(data2 && typeof data2 == "object" && !Array.isArray(data2))){
-const err5 = {instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err5];
+validate81.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
 }
 else {
-vErrors.push(err5);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.headers !== undefined){
 let data3 = data.headers;
+const _errs6 = errors;
+if(errors === _errs6){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3["x-correlation-id"] !== undefined){
 let data4 = data3["x-correlation-id"];
+const _errs8 = errors;
 if(typeof data4 !== "string"){
 let dataType0 = typeof data4;
 let coerced0 = undefined;
@@ -3023,14 +2391,8 @@ else if(data4 === null){
 coerced0 = "";
 }
 else {
-const err6 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
+validate81.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -3040,51 +2402,40 @@ data3["x-correlation-id"] = coerced0;
 }
 }
 }
+if(errors === _errs8){
 if(typeof data4 === "string"){
 if(func1(data4) > 128){
-const err7 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
-if(vErrors === null){
-vErrors = [err7];
+validate81.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
 }
 else {
-vErrors.push(err7);
-}
-errors++;
-}
 if(!pattern4.test(data4)){
-const err8 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""};
-if(vErrors === null){
-vErrors = [err8];
+validate81.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
+return false;
 }
-else {
-vErrors.push(err8);
 }
-errors++;
 }
 }
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err9];
+validate81.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
 }
 else {
-vErrors.push(err9);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
-else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err10];
+}
 }
 else {
-vErrors.push(err10);
+validate81.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate81.errors = vErrors;
 return errors === 0;
@@ -3122,14 +2473,8 @@ else if(data === null){
 coerced0 = "";
 }
 else {
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
+validate85.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -3139,16 +2484,12 @@ parentData[parentDataProperty] = coerced0;
 }
 }
 }
+if(errors === 0){
 if(typeof data === "string"){
 if(!pattern3.test(data)){
-const err1 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9][A-Z0-9-]{1,63}$"},message:"must match pattern \""+"^[A-Z0-9][A-Z0-9-]{1,63}$"+"\""};
-if(vErrors === null){
-vErrors = [err1];
+validate85.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9][A-Z0-9-]{1,63}$"},message:"must match pattern \""+"^[A-Z0-9][A-Z0-9-]{1,63}$"+"\""}];
+return false;
 }
-else {
-vErrors.push(err1);
-}
-errors++;
 }
 }
 validate85.errors = vErrors;
@@ -3187,14 +2528,8 @@ else if(data === null){
 coerced0 = "";
 }
 else {
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
+validate87.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -3204,16 +2539,12 @@ parentData[parentDataProperty] = coerced0;
 }
 }
 }
+if(errors === 0){
 if(typeof data === "string"){
 if(!pattern22.test(data)){
-const err1 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9][A-Z0-9-]{0,31}$"},message:"must match pattern \""+"^[A-Z0-9][A-Z0-9-]{0,31}$"+"\""};
-if(vErrors === null){
-vErrors = [err1];
+validate87.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9][A-Z0-9-]{0,31}$"},message:"must match pattern \""+"^[A-Z0-9][A-Z0-9-]{0,31}$"+"\""}];
+return false;
 }
-else {
-vErrors.push(err1);
-}
-errors++;
 }
 }
 validate87.errors = vErrors;
@@ -3233,58 +2564,40 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.path === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((((data.path === undefined) && (missing0 = "path")) || ((data.query === undefined) && (missing0 = "query"))) || ((data.headers === undefined) && (missing0 = "headers"))){
+validate84.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.query === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "query"},message:"must have required property '"+"query"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.headers === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "headers"},message:"must have required property '"+"headers"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
 if(data.path !== undefined){
 let data0 = data.path;
+const _errs1 = errors;
+if(errors === _errs1){
 if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
-const err3 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err3];
+validate84.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err3);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.query !== undefined){
 let data1 = data.query;
+const _errs3 = errors;
+if(errors === _errs3){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.limit === undefined){
 data1.limit = 20;
 }
 if(data1.cursor !== undefined){
 let data2 = data1.cursor;
+const _errs5 = errors;
 if(typeof data2 !== "string"){
 let dataType0 = typeof data2;
 let coerced0 = undefined;
@@ -3303,14 +2616,8 @@ else if(data2 === null){
 coerced0 = "";
 }
 else {
-const err4 = {instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
+validate84.errors = [{instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -3320,20 +2627,22 @@ data1["cursor"] = coerced0;
 }
 }
 }
+if(errors === _errs5){
 if(typeof data2 === "string"){
 if(func1(data2) > 512){
-const err5 = {instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"};
-if(vErrors === null){
-vErrors = [err5];
+validate84.errors = [{instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
+return false;
+}
+}
+}
+var valid1 = _errs5 === errors;
 }
 else {
-vErrors.push(err5);
+var valid1 = true;
 }
-errors++;
-}
-}
-}
+if(valid1){
 let data3 = data1.limit;
+const _errs7 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
 let dataType1 = typeof data3;
 let coerced1 = undefined;
@@ -3350,14 +2659,8 @@ if(dataType1 === "boolean" || data3 === null
 coerced1 = +data3;
 }
 else {
-const err6 = {instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
+validate84.errors = [{instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
 }
 if(coerced1 !== undefined){
@@ -3367,57 +2670,68 @@ data1["limit"] = coerced1;
 }
 }
 }
+if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 > 100 || isNaN(data3)){
-const err7 = {instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
-if(vErrors === null){
-vErrors = [err7];
+validate84.errors = [{instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
 }
 else {
-vErrors.push(err7);
-}
-errors++;
-}
 if(data3 < 1 || isNaN(data3)){
-const err8 = {instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
+validate84.errors = [{instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
 }
 }
+}
+}
+var valid1 = _errs7 === errors;
+if(valid1){
 if(data1.sku !== undefined){
+const _errs9 = errors;
 if(!(validate85(data1.sku, {instancePath:instancePath+"/query/sku",parentData:data1,parentDataProperty:"sku",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
 errors = vErrors.length;
 }
+var valid1 = _errs9 === errors;
 }
+else {
+var valid1 = true;
+}
+if(valid1){
 if(data1.locationId !== undefined){
+const _errs10 = errors;
 if(!(validate87(data1.locationId, {instancePath:instancePath+"/query/locationId",parentData:data1,parentDataProperty:"locationId",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
 errors = vErrors.length;
 }
+var valid1 = _errs10 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err9];
+validate84.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err9);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.headers !== undefined){
 let data6 = data.headers;
+const _errs11 = errors;
+if(errors === _errs11){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6["x-correlation-id"] !== undefined){
 let data7 = data6["x-correlation-id"];
+const _errs13 = errors;
 if(typeof data7 !== "string"){
 let dataType2 = typeof data7;
 let coerced2 = undefined;
@@ -3436,14 +2750,8 @@ else if(data7 === null){
 coerced2 = "";
 }
 else {
-const err10 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
+validate84.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced2 !== undefined){
@@ -3453,51 +2761,40 @@ data6["x-correlation-id"] = coerced2;
 }
 }
 }
+if(errors === _errs13){
 if(typeof data7 === "string"){
 if(func1(data7) > 128){
-const err11 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
-if(vErrors === null){
-vErrors = [err11];
+validate84.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
 }
 else {
-vErrors.push(err11);
-}
-errors++;
-}
 if(!pattern4.test(data7)){
-const err12 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""};
-if(vErrors === null){
-vErrors = [err12];
+validate84.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
+return false;
 }
-else {
-vErrors.push(err12);
 }
-errors++;
 }
 }
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err13];
+validate84.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
 }
 else {
-vErrors.push(err13);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
-else {
-const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err14];
+}
 }
 else {
-vErrors.push(err14);
+validate84.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate84.errors = vErrors;
 return errors === 0;
@@ -3505,7 +2802,7 @@ return errors === 0;
 validate84.evaluated = {"props":{"path":true,"query":true,"headers":true},"dynamicProps":false,"dynamicItems":false};
 
 export const createInventoryAdjustment_params = validate89;
-const schema44 = {"type":"object","properties":{"path":{"type":"object","properties":{},"required":[]},"query":{"type":"object","properties":{},"required":[]},"headers":{"type":"object","properties":{"x-correlation-id":{"type":"string","maxLength":128,"pattern":"^[A-Za-z0-9._:-]{1,128}$"},"idempotency-key":{"type":"string","minLength":1,"maxLength":255}},"required":[]}},"required":["path","query","headers"],"$id":"https://concord.dev/contracts/openapi/system/erp.v1.yaml/ops/createInventoryAdjustment_params"};
+const schema44 = {"type":"object","properties":{"path":{"type":"object","properties":{},"required":[]},"query":{"type":"object","properties":{},"required":[]},"headers":{"type":"object","properties":{"x-correlation-id":{"type":"string","maxLength":128,"pattern":"^[A-Za-z0-9._:-]{1,128}$"}},"required":[]}},"required":["path","query","headers"],"$id":"https://concord.dev/contracts/openapi/system/erp.v1.yaml/ops/createInventoryAdjustment_params"};
 
 function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://concord.dev/contracts/openapi/system/erp.v1.yaml/ops/createInventoryAdjustment_params" */;
@@ -3518,68 +2815,52 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.path === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((((data.path === undefined) && (missing0 = "path")) || ((data.query === undefined) && (missing0 = "query"))) || ((data.headers === undefined) && (missing0 = "headers"))){
+validate89.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.query === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "query"},message:"must have required property '"+"query"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.headers === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "headers"},message:"must have required property '"+"headers"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
 if(data.path !== undefined){
 let data0 = data.path;
+const _errs1 = errors;
+if(errors === _errs1){
 if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
-const err3 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err3];
+validate89.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err3);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.query !== undefined){
 let data1 = data.query;
+const _errs3 = errors;
+if(errors === _errs3){
 if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-const err4 = {instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err4];
+validate89.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err4);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.headers !== undefined){
 let data2 = data.headers;
+const _errs5 = errors;
+if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2["x-correlation-id"] !== undefined){
 let data3 = data2["x-correlation-id"];
+const _errs7 = errors;
 if(typeof data3 !== "string"){
 let dataType0 = typeof data3;
 let coerced0 = undefined;
@@ -3598,14 +2879,8 @@ else if(data3 === null){
 coerced0 = "";
 }
 else {
-const err5 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate89.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -3615,111 +2890,40 @@ data2["x-correlation-id"] = coerced0;
 }
 }
 }
+if(errors === _errs7){
 if(typeof data3 === "string"){
 if(func1(data3) > 128){
-const err6 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
-if(vErrors === null){
-vErrors = [err6];
+validate89.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
 }
 else {
-vErrors.push(err6);
-}
-errors++;
-}
 if(!pattern4.test(data3)){
-const err7 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
+validate89.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
+return false;
 }
 }
-}
-if(data2["idempotency-key"] !== undefined){
-let data4 = data2["idempotency-key"];
-if(typeof data4 !== "string"){
-let dataType1 = typeof data4;
-let coerced1 = undefined;
-if(dataType1 == 'object' && Array.isArray(data4) && data4.length == 1){
-data4 = data4[0];
-dataType1 = typeof data4;
-if(typeof data4 === "string"){
-coerced1 = data4;
-}
-}
-if(!(coerced1 !== undefined)){
-if(dataType1 == "number" || dataType1 == "boolean"){
-coerced1 = "" + data4;
-}
-else if(data4 === null){
-coerced1 = "";
-}
-else {
-const err8 = {instancePath:instancePath+"/headers/idempotency-key",schemaPath:"#/properties/headers/properties/idempotency-key/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(coerced1 !== undefined){
-data4 = coerced1;
-if(data2 !== undefined){
-data2["idempotency-key"] = coerced1;
-}
-}
-}
-if(typeof data4 === "string"){
-if(func1(data4) > 255){
-const err9 = {instancePath:instancePath+"/headers/idempotency-key",schemaPath:"#/properties/headers/properties/idempotency-key/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if(func1(data4) < 1){
-const err10 = {instancePath:instancePath+"/headers/idempotency-key",schemaPath:"#/properties/headers/properties/idempotency-key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
 }
 }
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err11];
+validate89.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs5 === errors;
 }
 else {
-vErrors.push(err11);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
-else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err12];
+}
 }
 else {
-vErrors.push(err12);
+validate89.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate89.errors = vErrors;
 return errors === 0;
@@ -3740,68 +2944,52 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.path === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((((data.path === undefined) && (missing0 = "path")) || ((data.query === undefined) && (missing0 = "query"))) || ((data.headers === undefined) && (missing0 = "headers"))){
+validate90.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.query === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "query"},message:"must have required property '"+"query"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.headers === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "headers"},message:"must have required property '"+"headers"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
 if(data.path !== undefined){
 let data0 = data.path;
+const _errs1 = errors;
+if(errors === _errs1){
 if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
-const err3 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err3];
+validate90.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err3);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.query !== undefined){
 let data1 = data.query;
+const _errs3 = errors;
+if(errors === _errs3){
 if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-const err4 = {instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err4];
+validate90.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err4);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.headers !== undefined){
 let data2 = data.headers;
+const _errs5 = errors;
+if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2["x-correlation-id"] !== undefined){
 let data3 = data2["x-correlation-id"];
+const _errs7 = errors;
 if(typeof data3 !== "string"){
 let dataType0 = typeof data3;
 let coerced0 = undefined;
@@ -3820,14 +3008,8 @@ else if(data3 === null){
 coerced0 = "";
 }
 else {
-const err5 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate90.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -3837,51 +3019,40 @@ data2["x-correlation-id"] = coerced0;
 }
 }
 }
+if(errors === _errs7){
 if(typeof data3 === "string"){
 if(func1(data3) > 128){
-const err6 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
-if(vErrors === null){
-vErrors = [err6];
+validate90.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
 }
 else {
-vErrors.push(err6);
-}
-errors++;
-}
 if(!pattern4.test(data3)){
-const err7 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""};
-if(vErrors === null){
-vErrors = [err7];
+validate90.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
+return false;
 }
-else {
-vErrors.push(err7);
 }
-errors++;
 }
 }
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err8];
+validate90.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs5 === errors;
 }
 else {
-vErrors.push(err8);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
-else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err9];
+}
 }
 else {
-vErrors.push(err9);
+validate90.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate90.errors = vErrors;
 return errors === 0;
@@ -3902,68 +3073,52 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.path === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((((data.path === undefined) && (missing0 = "path")) || ((data.query === undefined) && (missing0 = "query"))) || ((data.headers === undefined) && (missing0 = "headers"))){
+validate91.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.query === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "query"},message:"must have required property '"+"query"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.headers === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "headers"},message:"must have required property '"+"headers"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
 if(data.path !== undefined){
 let data0 = data.path;
+const _errs1 = errors;
+if(errors === _errs1){
 if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
-const err3 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err3];
+validate91.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err3);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.query !== undefined){
 let data1 = data.query;
+const _errs3 = errors;
+if(errors === _errs3){
 if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-const err4 = {instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err4];
+validate91.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err4);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.headers !== undefined){
 let data2 = data.headers;
+const _errs5 = errors;
+if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2["x-correlation-id"] !== undefined){
 let data3 = data2["x-correlation-id"];
+const _errs7 = errors;
 if(typeof data3 !== "string"){
 let dataType0 = typeof data3;
 let coerced0 = undefined;
@@ -3982,14 +3137,8 @@ else if(data3 === null){
 coerced0 = "";
 }
 else {
-const err5 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate91.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -3999,51 +3148,40 @@ data2["x-correlation-id"] = coerced0;
 }
 }
 }
+if(errors === _errs7){
 if(typeof data3 === "string"){
 if(func1(data3) > 128){
-const err6 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
-if(vErrors === null){
-vErrors = [err6];
+validate91.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
 }
 else {
-vErrors.push(err6);
-}
-errors++;
-}
 if(!pattern4.test(data3)){
-const err7 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""};
-if(vErrors === null){
-vErrors = [err7];
+validate91.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
+return false;
 }
-else {
-vErrors.push(err7);
 }
-errors++;
 }
 }
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err8];
+validate91.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs5 === errors;
 }
 else {
-vErrors.push(err8);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
-else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err9];
+}
 }
 else {
-vErrors.push(err9);
+validate91.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate91.errors = vErrors;
 return errors === 0;

@@ -36,14 +36,8 @@ else if(data === null){
 coerced0 = "";
 }
 else {
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
+validate54.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -53,26 +47,18 @@ parentData[parentDataProperty] = coerced0;
 }
 }
 }
+if(errors === 0){
 if(typeof data === "string"){
 if(func1(data) > 82){
-const err1 = {instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 82},message:"must NOT have more than 82 characters"};
-if(vErrors === null){
-vErrors = [err1];
+validate54.errors = [{instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 82},message:"must NOT have more than 82 characters"}];
+return false;
 }
 else {
-vErrors.push(err1);
-}
-errors++;
-}
 if(!pattern3.test(data)){
-const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^ord_[0-9A-Za-z]{8,40}:[A-Za-z0-9_-]{1,40}$"},message:"must match pattern \""+"^ord_[0-9A-Za-z]{8,40}:[A-Za-z0-9_-]{1,40}$"+"\""};
-if(vErrors === null){
-vErrors = [err2];
+validate54.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^ord_[0-9A-Za-z]{8,40}:[A-Za-z0-9_-]{1,40}$"},message:"must match pattern \""+"^ord_[0-9A-Za-z]{8,40}:[A-Za-z0-9_-]{1,40}$"+"\""}];
+return false;
 }
-else {
-vErrors.push(err2);
 }
-errors++;
 }
 }
 validate54.errors = vErrors;
@@ -110,14 +96,8 @@ else if(data === null){
 coerced0 = "";
 }
 else {
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
+validate56.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -128,14 +108,8 @@ parentData[parentDataProperty] = coerced0;
 }
 }
 if(!(((((data === "created") || (data === "released")) || (data === "partially_shipped")) || (data === "shipped")) || (data === "cancelled"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema22.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
+validate56.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema22.enum},message:"must be equal to one of the allowed values"}];
+return false;
 }
 validate56.errors = vErrors;
 return errors === 0;
@@ -155,58 +129,40 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.path === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((((data.path === undefined) && (missing0 = "path")) || ((data.query === undefined) && (missing0 = "query"))) || ((data.headers === undefined) && (missing0 = "headers"))){
+validate52.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.query === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "query"},message:"must have required property '"+"query"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.headers === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "headers"},message:"must have required property '"+"headers"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
 if(data.path !== undefined){
 let data0 = data.path;
+const _errs1 = errors;
+if(errors === _errs1){
 if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
-const err3 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err3];
+validate52.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err3);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.query !== undefined){
 let data1 = data.query;
+const _errs3 = errors;
+if(errors === _errs3){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.limit === undefined){
 data1.limit = 20;
 }
 if(data1.cursor !== undefined){
 let data2 = data1.cursor;
+const _errs5 = errors;
 if(typeof data2 !== "string"){
 let dataType0 = typeof data2;
 let coerced0 = undefined;
@@ -225,14 +181,8 @@ else if(data2 === null){
 coerced0 = "";
 }
 else {
-const err4 = {instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
+validate52.errors = [{instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -242,20 +192,22 @@ data1["cursor"] = coerced0;
 }
 }
 }
+if(errors === _errs5){
 if(typeof data2 === "string"){
 if(func1(data2) > 512){
-const err5 = {instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"};
-if(vErrors === null){
-vErrors = [err5];
+validate52.errors = [{instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
+return false;
+}
+}
+}
+var valid1 = _errs5 === errors;
 }
 else {
-vErrors.push(err5);
+var valid1 = true;
 }
-errors++;
-}
-}
-}
+if(valid1){
 let data3 = data1.limit;
+const _errs7 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
 let dataType1 = typeof data3;
 let coerced1 = undefined;
@@ -272,14 +224,8 @@ if(dataType1 === "boolean" || data3 === null
 coerced1 = +data3;
 }
 else {
-const err6 = {instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
+validate52.errors = [{instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
 }
 if(coerced1 !== undefined){
@@ -289,57 +235,68 @@ data1["limit"] = coerced1;
 }
 }
 }
+if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 > 100 || isNaN(data3)){
-const err7 = {instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
-if(vErrors === null){
-vErrors = [err7];
+validate52.errors = [{instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
 }
 else {
-vErrors.push(err7);
-}
-errors++;
-}
 if(data3 < 1 || isNaN(data3)){
-const err8 = {instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
+validate52.errors = [{instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
 }
 }
+}
+}
+var valid1 = _errs7 === errors;
+if(valid1){
 if(data1.externalRef !== undefined){
+const _errs9 = errors;
 if(!(validate54(data1.externalRef, {instancePath:instancePath+"/query/externalRef",parentData:data1,parentDataProperty:"externalRef",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
 errors = vErrors.length;
 }
+var valid1 = _errs9 === errors;
 }
+else {
+var valid1 = true;
+}
+if(valid1){
 if(data1.status !== undefined){
+const _errs10 = errors;
 if(!(validate56(data1.status, {instancePath:instancePath+"/query/status",parentData:data1,parentDataProperty:"status",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
 errors = vErrors.length;
 }
+var valid1 = _errs10 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err9];
+validate52.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err9);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.headers !== undefined){
 let data6 = data.headers;
+const _errs11 = errors;
+if(errors === _errs11){
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 if(data6["x-correlation-id"] !== undefined){
 let data7 = data6["x-correlation-id"];
+const _errs13 = errors;
 if(typeof data7 !== "string"){
 let dataType2 = typeof data7;
 let coerced2 = undefined;
@@ -358,14 +315,8 @@ else if(data7 === null){
 coerced2 = "";
 }
 else {
-const err10 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
+validate52.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced2 !== undefined){
@@ -375,51 +326,40 @@ data6["x-correlation-id"] = coerced2;
 }
 }
 }
+if(errors === _errs13){
 if(typeof data7 === "string"){
 if(func1(data7) > 128){
-const err11 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
-if(vErrors === null){
-vErrors = [err11];
+validate52.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
 }
 else {
-vErrors.push(err11);
-}
-errors++;
-}
 if(!pattern4.test(data7)){
-const err12 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""};
-if(vErrors === null){
-vErrors = [err12];
+validate52.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
+return false;
 }
-else {
-vErrors.push(err12);
 }
-errors++;
 }
 }
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err13];
+validate52.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
 }
 else {
-vErrors.push(err13);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
-else {
-const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err14];
+}
 }
 else {
-vErrors.push(err14);
+validate52.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate52.errors = vErrors;
 return errors === 0;
@@ -427,7 +367,7 @@ return errors === 0;
 validate52.evaluated = {"props":{"path":true,"query":true,"headers":true},"dynamicProps":false,"dynamicItems":false};
 
 export const createFulfilmentOrder_params = validate58;
-const schema23 = {"type":"object","properties":{"path":{"type":"object","properties":{},"required":[]},"query":{"type":"object","properties":{},"required":[]},"headers":{"type":"object","properties":{"x-correlation-id":{"type":"string","maxLength":128,"pattern":"^[A-Za-z0-9._:-]{1,128}$"},"idempotency-key":{"type":"string","minLength":1,"maxLength":255}},"required":[]}},"required":["path","query","headers"],"$id":"https://concord.dev/contracts/openapi/system/wms.v1.yaml/ops/createFulfilmentOrder_params"};
+const schema23 = {"type":"object","properties":{"path":{"type":"object","properties":{},"required":[]},"query":{"type":"object","properties":{},"required":[]},"headers":{"type":"object","properties":{"x-correlation-id":{"type":"string","maxLength":128,"pattern":"^[A-Za-z0-9._:-]{1,128}$"}},"required":[]}},"required":["path","query","headers"],"$id":"https://concord.dev/contracts/openapi/system/wms.v1.yaml/ops/createFulfilmentOrder_params"};
 
 function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://concord.dev/contracts/openapi/system/wms.v1.yaml/ops/createFulfilmentOrder_params" */;
@@ -440,68 +380,52 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.path === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((((data.path === undefined) && (missing0 = "path")) || ((data.query === undefined) && (missing0 = "query"))) || ((data.headers === undefined) && (missing0 = "headers"))){
+validate58.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.query === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "query"},message:"must have required property '"+"query"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.headers === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "headers"},message:"must have required property '"+"headers"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
 if(data.path !== undefined){
 let data0 = data.path;
+const _errs1 = errors;
+if(errors === _errs1){
 if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
-const err3 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err3];
+validate58.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err3);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.query !== undefined){
 let data1 = data.query;
+const _errs3 = errors;
+if(errors === _errs3){
 if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-const err4 = {instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err4];
+validate58.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err4);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.headers !== undefined){
 let data2 = data.headers;
+const _errs5 = errors;
+if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2["x-correlation-id"] !== undefined){
 let data3 = data2["x-correlation-id"];
+const _errs7 = errors;
 if(typeof data3 !== "string"){
 let dataType0 = typeof data3;
 let coerced0 = undefined;
@@ -520,14 +444,8 @@ else if(data3 === null){
 coerced0 = "";
 }
 else {
-const err5 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate58.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -537,111 +455,40 @@ data2["x-correlation-id"] = coerced0;
 }
 }
 }
+if(errors === _errs7){
 if(typeof data3 === "string"){
 if(func1(data3) > 128){
-const err6 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
-if(vErrors === null){
-vErrors = [err6];
+validate58.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
 }
 else {
-vErrors.push(err6);
-}
-errors++;
-}
 if(!pattern4.test(data3)){
-const err7 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
+validate58.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
+return false;
 }
 }
-}
-if(data2["idempotency-key"] !== undefined){
-let data4 = data2["idempotency-key"];
-if(typeof data4 !== "string"){
-let dataType1 = typeof data4;
-let coerced1 = undefined;
-if(dataType1 == 'object' && Array.isArray(data4) && data4.length == 1){
-data4 = data4[0];
-dataType1 = typeof data4;
-if(typeof data4 === "string"){
-coerced1 = data4;
-}
-}
-if(!(coerced1 !== undefined)){
-if(dataType1 == "number" || dataType1 == "boolean"){
-coerced1 = "" + data4;
-}
-else if(data4 === null){
-coerced1 = "";
-}
-else {
-const err8 = {instancePath:instancePath+"/headers/idempotency-key",schemaPath:"#/properties/headers/properties/idempotency-key/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(coerced1 !== undefined){
-data4 = coerced1;
-if(data2 !== undefined){
-data2["idempotency-key"] = coerced1;
-}
-}
-}
-if(typeof data4 === "string"){
-if(func1(data4) > 255){
-const err9 = {instancePath:instancePath+"/headers/idempotency-key",schemaPath:"#/properties/headers/properties/idempotency-key/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if(func1(data4) < 1){
-const err10 = {instancePath:instancePath+"/headers/idempotency-key",schemaPath:"#/properties/headers/properties/idempotency-key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
 }
 }
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err11];
+validate58.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs5 === errors;
 }
 else {
-vErrors.push(err11);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
-else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err12];
+}
 }
 else {
-vErrors.push(err12);
+validate58.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate58.errors = vErrors;
 return errors === 0;
@@ -681,14 +528,8 @@ else if(data === null){
 coerced0 = "";
 }
 else {
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
+validate60.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -698,16 +539,12 @@ parentData[parentDataProperty] = coerced0;
 }
 }
 }
+if(errors === 0){
 if(typeof data === "string"){
 if(!pattern6.test(data)){
-const err1 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^FO-[0-9]{6,12}$"},message:"must match pattern \""+"^FO-[0-9]{6,12}$"+"\""};
-if(vErrors === null){
-vErrors = [err1];
+validate60.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^FO-[0-9]{6,12}$"},message:"must match pattern \""+"^FO-[0-9]{6,12}$"+"\""}];
+return false;
 }
-else {
-vErrors.push(err1);
-}
-errors++;
 }
 }
 validate60.errors = vErrors;
@@ -727,50 +564,25 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.path === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((((data.path === undefined) && (missing0 = "path")) || ((data.query === undefined) && (missing0 = "query"))) || ((data.headers === undefined) && (missing0 = "headers"))){
+validate59.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.query === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "query"},message:"must have required property '"+"query"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.headers === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "headers"},message:"must have required property '"+"headers"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
 if(data.path !== undefined){
 let data0 = data.path;
+const _errs1 = errors;
+if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0.fulfilmentOrderId === undefined){
-const err3 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/required",keyword:"required",params:{missingProperty: "fulfilmentOrderId"},message:"must have required property '"+"fulfilmentOrderId"+"'"};
-if(vErrors === null){
-vErrors = [err3];
+let missing1;
+if((data0.fulfilmentOrderId === undefined) && (missing1 = "fulfilmentOrderId")){
+validate59.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
 }
 else {
-vErrors.push(err3);
-}
-errors++;
-}
 if(data0.fulfilmentOrderId !== undefined){
 if(!(validate60(data0.fulfilmentOrderId, {instancePath:instancePath+"/path/fulfilmentOrderId",parentData:data0,parentDataProperty:"fulfilmentOrderId",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
@@ -778,35 +590,41 @@ errors = vErrors.length;
 }
 }
 }
-else {
-const err4 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err4];
 }
 else {
-vErrors.push(err4);
+validate59.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
+var valid0 = _errs1 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.query !== undefined){
 let data2 = data.query;
+const _errs4 = errors;
+if(errors === _errs4){
 if(!(data2 && typeof data2 == "object" && !Array.isArray(data2))){
-const err5 = {instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err5];
+validate59.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
 }
 else {
-vErrors.push(err5);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.headers !== undefined){
 let data3 = data.headers;
+const _errs6 = errors;
+if(errors === _errs6){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3["x-correlation-id"] !== undefined){
 let data4 = data3["x-correlation-id"];
+const _errs8 = errors;
 if(typeof data4 !== "string"){
 let dataType0 = typeof data4;
 let coerced0 = undefined;
@@ -825,14 +643,8 @@ else if(data4 === null){
 coerced0 = "";
 }
 else {
-const err6 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
+validate59.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -842,51 +654,40 @@ data3["x-correlation-id"] = coerced0;
 }
 }
 }
+if(errors === _errs8){
 if(typeof data4 === "string"){
 if(func1(data4) > 128){
-const err7 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
-if(vErrors === null){
-vErrors = [err7];
+validate59.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
 }
 else {
-vErrors.push(err7);
-}
-errors++;
-}
 if(!pattern4.test(data4)){
-const err8 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""};
-if(vErrors === null){
-vErrors = [err8];
+validate59.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
+return false;
 }
-else {
-vErrors.push(err8);
 }
-errors++;
 }
 }
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err9];
+validate59.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
 }
 else {
-vErrors.push(err9);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
-else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err10];
+}
 }
 else {
-vErrors.push(err10);
+validate59.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate59.errors = vErrors;
 return errors === 0;
@@ -894,7 +695,7 @@ return errors === 0;
 validate59.evaluated = {"props":{"path":true,"query":true,"headers":true},"dynamicProps":false,"dynamicItems":false};
 
 export const releaseFulfilmentOrder_params = validate62;
-const schema26 = {"type":"object","properties":{"path":{"type":"object","properties":{"fulfilmentOrderId":{"$ref":"https://concord.dev/contracts/openapi/system/wms.v1.yaml#/$defs/FulfilmentOrderId"}},"required":["fulfilmentOrderId"]},"query":{"type":"object","properties":{},"required":[]},"headers":{"type":"object","properties":{"x-correlation-id":{"type":"string","maxLength":128,"pattern":"^[A-Za-z0-9._:-]{1,128}$"},"idempotency-key":{"type":"string","minLength":1,"maxLength":255}},"required":[]}},"required":["path","query","headers"],"$id":"https://concord.dev/contracts/openapi/system/wms.v1.yaml/ops/releaseFulfilmentOrder_params"};
+const schema26 = {"type":"object","properties":{"path":{"type":"object","properties":{"fulfilmentOrderId":{"$ref":"https://concord.dev/contracts/openapi/system/wms.v1.yaml#/$defs/FulfilmentOrderId"}},"required":["fulfilmentOrderId"]},"query":{"type":"object","properties":{},"required":[]},"headers":{"type":"object","properties":{"x-correlation-id":{"type":"string","maxLength":128,"pattern":"^[A-Za-z0-9._:-]{1,128}$"}},"required":[]}},"required":["path","query","headers"],"$id":"https://concord.dev/contracts/openapi/system/wms.v1.yaml/ops/releaseFulfilmentOrder_params"};
 
 function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -924,14 +725,8 @@ else if(data === null){
 coerced0 = "";
 }
 else {
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
+validate63.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -941,16 +736,12 @@ parentData[parentDataProperty] = coerced0;
 }
 }
 }
+if(errors === 0){
 if(typeof data === "string"){
 if(!pattern6.test(data)){
-const err1 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^FO-[0-9]{6,12}$"},message:"must match pattern \""+"^FO-[0-9]{6,12}$"+"\""};
-if(vErrors === null){
-vErrors = [err1];
+validate63.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^FO-[0-9]{6,12}$"},message:"must match pattern \""+"^FO-[0-9]{6,12}$"+"\""}];
+return false;
 }
-else {
-vErrors.push(err1);
-}
-errors++;
 }
 }
 validate63.errors = vErrors;
@@ -970,50 +761,25 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.path === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((((data.path === undefined) && (missing0 = "path")) || ((data.query === undefined) && (missing0 = "query"))) || ((data.headers === undefined) && (missing0 = "headers"))){
+validate62.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.query === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "query"},message:"must have required property '"+"query"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.headers === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "headers"},message:"must have required property '"+"headers"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
 if(data.path !== undefined){
 let data0 = data.path;
+const _errs1 = errors;
+if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0.fulfilmentOrderId === undefined){
-const err3 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/required",keyword:"required",params:{missingProperty: "fulfilmentOrderId"},message:"must have required property '"+"fulfilmentOrderId"+"'"};
-if(vErrors === null){
-vErrors = [err3];
+let missing1;
+if((data0.fulfilmentOrderId === undefined) && (missing1 = "fulfilmentOrderId")){
+validate62.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
 }
 else {
-vErrors.push(err3);
-}
-errors++;
-}
 if(data0.fulfilmentOrderId !== undefined){
 if(!(validate63(data0.fulfilmentOrderId, {instancePath:instancePath+"/path/fulfilmentOrderId",parentData:data0,parentDataProperty:"fulfilmentOrderId",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
@@ -1021,35 +787,41 @@ errors = vErrors.length;
 }
 }
 }
-else {
-const err4 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err4];
 }
 else {
-vErrors.push(err4);
+validate62.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
+var valid0 = _errs1 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.query !== undefined){
 let data2 = data.query;
+const _errs4 = errors;
+if(errors === _errs4){
 if(!(data2 && typeof data2 == "object" && !Array.isArray(data2))){
-const err5 = {instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err5];
+validate62.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
 }
 else {
-vErrors.push(err5);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.headers !== undefined){
 let data3 = data.headers;
+const _errs6 = errors;
+if(errors === _errs6){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3["x-correlation-id"] !== undefined){
 let data4 = data3["x-correlation-id"];
+const _errs8 = errors;
 if(typeof data4 !== "string"){
 let dataType0 = typeof data4;
 let coerced0 = undefined;
@@ -1068,14 +840,8 @@ else if(data4 === null){
 coerced0 = "";
 }
 else {
-const err6 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
+validate62.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -1085,111 +851,40 @@ data3["x-correlation-id"] = coerced0;
 }
 }
 }
+if(errors === _errs8){
 if(typeof data4 === "string"){
 if(func1(data4) > 128){
-const err7 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
-if(vErrors === null){
-vErrors = [err7];
+validate62.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
 }
 else {
-vErrors.push(err7);
-}
-errors++;
-}
 if(!pattern4.test(data4)){
-const err8 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
+validate62.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
+return false;
 }
 }
-}
-if(data3["idempotency-key"] !== undefined){
-let data5 = data3["idempotency-key"];
-if(typeof data5 !== "string"){
-let dataType1 = typeof data5;
-let coerced1 = undefined;
-if(dataType1 == 'object' && Array.isArray(data5) && data5.length == 1){
-data5 = data5[0];
-dataType1 = typeof data5;
-if(typeof data5 === "string"){
-coerced1 = data5;
-}
-}
-if(!(coerced1 !== undefined)){
-if(dataType1 == "number" || dataType1 == "boolean"){
-coerced1 = "" + data5;
-}
-else if(data5 === null){
-coerced1 = "";
-}
-else {
-const err9 = {instancePath:instancePath+"/headers/idempotency-key",schemaPath:"#/properties/headers/properties/idempotency-key/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-if(coerced1 !== undefined){
-data5 = coerced1;
-if(data3 !== undefined){
-data3["idempotency-key"] = coerced1;
-}
-}
-}
-if(typeof data5 === "string"){
-if(func1(data5) > 255){
-const err10 = {instancePath:instancePath+"/headers/idempotency-key",schemaPath:"#/properties/headers/properties/idempotency-key/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-if(func1(data5) < 1){
-const err11 = {instancePath:instancePath+"/headers/idempotency-key",schemaPath:"#/properties/headers/properties/idempotency-key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
 }
 }
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err12];
+validate62.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
 }
 else {
-vErrors.push(err12);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
-else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err13];
+}
 }
 else {
-vErrors.push(err13);
+validate62.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate62.errors = vErrors;
 return errors === 0;
@@ -1197,7 +892,7 @@ return errors === 0;
 validate62.evaluated = {"props":{"path":true,"query":true,"headers":true},"dynamicProps":false,"dynamicItems":false};
 
 export const cancelFulfilmentOrder_params = validate65;
-const schema28 = {"type":"object","properties":{"path":{"type":"object","properties":{"fulfilmentOrderId":{"$ref":"https://concord.dev/contracts/openapi/system/wms.v1.yaml#/$defs/FulfilmentOrderId"}},"required":["fulfilmentOrderId"]},"query":{"type":"object","properties":{},"required":[]},"headers":{"type":"object","properties":{"x-correlation-id":{"type":"string","maxLength":128,"pattern":"^[A-Za-z0-9._:-]{1,128}$"},"idempotency-key":{"type":"string","minLength":1,"maxLength":255}},"required":[]}},"required":["path","query","headers"],"$id":"https://concord.dev/contracts/openapi/system/wms.v1.yaml/ops/cancelFulfilmentOrder_params"};
+const schema28 = {"type":"object","properties":{"path":{"type":"object","properties":{"fulfilmentOrderId":{"$ref":"https://concord.dev/contracts/openapi/system/wms.v1.yaml#/$defs/FulfilmentOrderId"}},"required":["fulfilmentOrderId"]},"query":{"type":"object","properties":{},"required":[]},"headers":{"type":"object","properties":{"x-correlation-id":{"type":"string","maxLength":128,"pattern":"^[A-Za-z0-9._:-]{1,128}$"}},"required":[]}},"required":["path","query","headers"],"$id":"https://concord.dev/contracts/openapi/system/wms.v1.yaml/ops/cancelFulfilmentOrder_params"};
 
 function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1227,14 +922,8 @@ else if(data === null){
 coerced0 = "";
 }
 else {
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
+validate66.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -1244,16 +933,12 @@ parentData[parentDataProperty] = coerced0;
 }
 }
 }
+if(errors === 0){
 if(typeof data === "string"){
 if(!pattern6.test(data)){
-const err1 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^FO-[0-9]{6,12}$"},message:"must match pattern \""+"^FO-[0-9]{6,12}$"+"\""};
-if(vErrors === null){
-vErrors = [err1];
+validate66.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^FO-[0-9]{6,12}$"},message:"must match pattern \""+"^FO-[0-9]{6,12}$"+"\""}];
+return false;
 }
-else {
-vErrors.push(err1);
-}
-errors++;
 }
 }
 validate66.errors = vErrors;
@@ -1273,50 +958,25 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.path === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((((data.path === undefined) && (missing0 = "path")) || ((data.query === undefined) && (missing0 = "query"))) || ((data.headers === undefined) && (missing0 = "headers"))){
+validate65.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.query === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "query"},message:"must have required property '"+"query"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.headers === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "headers"},message:"must have required property '"+"headers"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
 if(data.path !== undefined){
 let data0 = data.path;
+const _errs1 = errors;
+if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0.fulfilmentOrderId === undefined){
-const err3 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/required",keyword:"required",params:{missingProperty: "fulfilmentOrderId"},message:"must have required property '"+"fulfilmentOrderId"+"'"};
-if(vErrors === null){
-vErrors = [err3];
+let missing1;
+if((data0.fulfilmentOrderId === undefined) && (missing1 = "fulfilmentOrderId")){
+validate65.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
 }
 else {
-vErrors.push(err3);
-}
-errors++;
-}
 if(data0.fulfilmentOrderId !== undefined){
 if(!(validate66(data0.fulfilmentOrderId, {instancePath:instancePath+"/path/fulfilmentOrderId",parentData:data0,parentDataProperty:"fulfilmentOrderId",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
@@ -1324,35 +984,41 @@ errors = vErrors.length;
 }
 }
 }
-else {
-const err4 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err4];
 }
 else {
-vErrors.push(err4);
+validate65.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
+var valid0 = _errs1 === errors;
 }
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.query !== undefined){
 let data2 = data.query;
+const _errs4 = errors;
+if(errors === _errs4){
 if(!(data2 && typeof data2 == "object" && !Array.isArray(data2))){
-const err5 = {instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err5];
+validate65.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
 }
 else {
-vErrors.push(err5);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.headers !== undefined){
 let data3 = data.headers;
+const _errs6 = errors;
+if(errors === _errs6){
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3["x-correlation-id"] !== undefined){
 let data4 = data3["x-correlation-id"];
+const _errs8 = errors;
 if(typeof data4 !== "string"){
 let dataType0 = typeof data4;
 let coerced0 = undefined;
@@ -1371,14 +1037,8 @@ else if(data4 === null){
 coerced0 = "";
 }
 else {
-const err6 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
+validate65.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -1388,111 +1048,40 @@ data3["x-correlation-id"] = coerced0;
 }
 }
 }
+if(errors === _errs8){
 if(typeof data4 === "string"){
 if(func1(data4) > 128){
-const err7 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
-if(vErrors === null){
-vErrors = [err7];
+validate65.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
 }
 else {
-vErrors.push(err7);
-}
-errors++;
-}
 if(!pattern4.test(data4)){
-const err8 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
+validate65.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
+return false;
 }
 }
-}
-if(data3["idempotency-key"] !== undefined){
-let data5 = data3["idempotency-key"];
-if(typeof data5 !== "string"){
-let dataType1 = typeof data5;
-let coerced1 = undefined;
-if(dataType1 == 'object' && Array.isArray(data5) && data5.length == 1){
-data5 = data5[0];
-dataType1 = typeof data5;
-if(typeof data5 === "string"){
-coerced1 = data5;
-}
-}
-if(!(coerced1 !== undefined)){
-if(dataType1 == "number" || dataType1 == "boolean"){
-coerced1 = "" + data5;
-}
-else if(data5 === null){
-coerced1 = "";
-}
-else {
-const err9 = {instancePath:instancePath+"/headers/idempotency-key",schemaPath:"#/properties/headers/properties/idempotency-key/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-if(coerced1 !== undefined){
-data5 = coerced1;
-if(data3 !== undefined){
-data3["idempotency-key"] = coerced1;
-}
-}
-}
-if(typeof data5 === "string"){
-if(func1(data5) > 255){
-const err10 = {instancePath:instancePath+"/headers/idempotency-key",schemaPath:"#/properties/headers/properties/idempotency-key/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-if(func1(data5) < 1){
-const err11 = {instancePath:instancePath+"/headers/idempotency-key",schemaPath:"#/properties/headers/properties/idempotency-key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
 }
 }
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err12];
+validate65.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
 }
 else {
-vErrors.push(err12);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
-else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err13];
+}
 }
 else {
-vErrors.push(err13);
+validate65.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate65.errors = vErrors;
 return errors === 0;
@@ -1530,14 +1119,8 @@ else if(data === null){
 coerced0 = "";
 }
 else {
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
+validate69.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -1547,16 +1130,12 @@ parentData[parentDataProperty] = coerced0;
 }
 }
 }
+if(errors === 0){
 if(typeof data === "string"){
 if(!pattern6.test(data)){
-const err1 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^FO-[0-9]{6,12}$"},message:"must match pattern \""+"^FO-[0-9]{6,12}$"+"\""};
-if(vErrors === null){
-vErrors = [err1];
+validate69.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^FO-[0-9]{6,12}$"},message:"must match pattern \""+"^FO-[0-9]{6,12}$"+"\""}];
+return false;
 }
-else {
-vErrors.push(err1);
-}
-errors++;
 }
 }
 validate69.errors = vErrors;
@@ -1576,58 +1155,40 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.path === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((((data.path === undefined) && (missing0 = "path")) || ((data.query === undefined) && (missing0 = "query"))) || ((data.headers === undefined) && (missing0 = "headers"))){
+validate68.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.query === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "query"},message:"must have required property '"+"query"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.headers === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "headers"},message:"must have required property '"+"headers"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
 if(data.path !== undefined){
 let data0 = data.path;
+const _errs1 = errors;
+if(errors === _errs1){
 if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
-const err3 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err3];
+validate68.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err3);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.query !== undefined){
 let data1 = data.query;
+const _errs3 = errors;
+if(errors === _errs3){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.limit === undefined){
 data1.limit = 20;
 }
 if(data1.cursor !== undefined){
 let data2 = data1.cursor;
+const _errs5 = errors;
 if(typeof data2 !== "string"){
 let dataType0 = typeof data2;
 let coerced0 = undefined;
@@ -1646,14 +1207,8 @@ else if(data2 === null){
 coerced0 = "";
 }
 else {
-const err4 = {instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
+validate68.errors = [{instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -1663,20 +1218,22 @@ data1["cursor"] = coerced0;
 }
 }
 }
+if(errors === _errs5){
 if(typeof data2 === "string"){
 if(func1(data2) > 512){
-const err5 = {instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"};
-if(vErrors === null){
-vErrors = [err5];
+validate68.errors = [{instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
+return false;
+}
+}
+}
+var valid1 = _errs5 === errors;
 }
 else {
-vErrors.push(err5);
+var valid1 = true;
 }
-errors++;
-}
-}
-}
+if(valid1){
 let data3 = data1.limit;
+const _errs7 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
 let dataType1 = typeof data3;
 let coerced1 = undefined;
@@ -1693,14 +1250,8 @@ if(dataType1 === "boolean" || data3 === null
 coerced1 = +data3;
 }
 else {
-const err6 = {instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
+validate68.errors = [{instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
 }
 if(coerced1 !== undefined){
@@ -1710,51 +1261,55 @@ data1["limit"] = coerced1;
 }
 }
 }
+if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 > 100 || isNaN(data3)){
-const err7 = {instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
-if(vErrors === null){
-vErrors = [err7];
+validate68.errors = [{instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
 }
 else {
-vErrors.push(err7);
-}
-errors++;
-}
 if(data3 < 1 || isNaN(data3)){
-const err8 = {instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
+validate68.errors = [{instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
 }
 }
+}
+}
+var valid1 = _errs7 === errors;
+if(valid1){
 if(data1.fulfilmentOrderId !== undefined){
+const _errs9 = errors;
 if(!(validate69(data1.fulfilmentOrderId, {instancePath:instancePath+"/query/fulfilmentOrderId",parentData:data1,parentDataProperty:"fulfilmentOrderId",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
 }
+var valid1 = _errs9 === errors;
+}
+else {
+var valid1 = true;
+}
+}
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err9];
+validate68.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err9);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.headers !== undefined){
 let data5 = data.headers;
+const _errs10 = errors;
+if(errors === _errs10){
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 if(data5["x-correlation-id"] !== undefined){
 let data6 = data5["x-correlation-id"];
+const _errs12 = errors;
 if(typeof data6 !== "string"){
 let dataType2 = typeof data6;
 let coerced2 = undefined;
@@ -1773,14 +1328,8 @@ else if(data6 === null){
 coerced2 = "";
 }
 else {
-const err10 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
+validate68.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced2 !== undefined){
@@ -1790,51 +1339,40 @@ data5["x-correlation-id"] = coerced2;
 }
 }
 }
+if(errors === _errs12){
 if(typeof data6 === "string"){
 if(func1(data6) > 128){
-const err11 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
-if(vErrors === null){
-vErrors = [err11];
+validate68.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
 }
 else {
-vErrors.push(err11);
-}
-errors++;
-}
 if(!pattern4.test(data6)){
-const err12 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""};
-if(vErrors === null){
-vErrors = [err12];
+validate68.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
+return false;
 }
-else {
-vErrors.push(err12);
 }
-errors++;
 }
 }
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err13];
+validate68.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs10 === errors;
 }
 else {
-vErrors.push(err13);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
-else {
-const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err14];
+}
 }
 else {
-vErrors.push(err14);
+validate68.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate68.errors = vErrors;
 return errors === 0;
@@ -1842,7 +1380,7 @@ return errors === 0;
 validate68.evaluated = {"props":{"path":true,"query":true,"headers":true},"dynamicProps":false,"dynamicItems":false};
 
 export const createShipmentConfirmation_params = validate71;
-const schema32 = {"type":"object","properties":{"path":{"type":"object","properties":{},"required":[]},"query":{"type":"object","properties":{},"required":[]},"headers":{"type":"object","properties":{"x-correlation-id":{"type":"string","maxLength":128,"pattern":"^[A-Za-z0-9._:-]{1,128}$"},"idempotency-key":{"type":"string","minLength":1,"maxLength":255}},"required":[]}},"required":["path","query","headers"],"$id":"https://concord.dev/contracts/openapi/system/wms.v1.yaml/ops/createShipmentConfirmation_params"};
+const schema32 = {"type":"object","properties":{"path":{"type":"object","properties":{},"required":[]},"query":{"type":"object","properties":{},"required":[]},"headers":{"type":"object","properties":{"x-correlation-id":{"type":"string","maxLength":128,"pattern":"^[A-Za-z0-9._:-]{1,128}$"}},"required":[]}},"required":["path","query","headers"],"$id":"https://concord.dev/contracts/openapi/system/wms.v1.yaml/ops/createShipmentConfirmation_params"};
 
 function validate71(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://concord.dev/contracts/openapi/system/wms.v1.yaml/ops/createShipmentConfirmation_params" */;
@@ -1855,68 +1393,52 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.path === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((((data.path === undefined) && (missing0 = "path")) || ((data.query === undefined) && (missing0 = "query"))) || ((data.headers === undefined) && (missing0 = "headers"))){
+validate71.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.query === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "query"},message:"must have required property '"+"query"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.headers === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "headers"},message:"must have required property '"+"headers"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
 if(data.path !== undefined){
 let data0 = data.path;
+const _errs1 = errors;
+if(errors === _errs1){
 if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
-const err3 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err3];
+validate71.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err3);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.query !== undefined){
 let data1 = data.query;
+const _errs3 = errors;
+if(errors === _errs3){
 if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-const err4 = {instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err4];
+validate71.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err4);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.headers !== undefined){
 let data2 = data.headers;
+const _errs5 = errors;
+if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2["x-correlation-id"] !== undefined){
 let data3 = data2["x-correlation-id"];
+const _errs7 = errors;
 if(typeof data3 !== "string"){
 let dataType0 = typeof data3;
 let coerced0 = undefined;
@@ -1935,14 +1457,8 @@ else if(data3 === null){
 coerced0 = "";
 }
 else {
-const err5 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate71.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -1952,111 +1468,40 @@ data2["x-correlation-id"] = coerced0;
 }
 }
 }
+if(errors === _errs7){
 if(typeof data3 === "string"){
 if(func1(data3) > 128){
-const err6 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
-if(vErrors === null){
-vErrors = [err6];
+validate71.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
 }
 else {
-vErrors.push(err6);
-}
-errors++;
-}
 if(!pattern4.test(data3)){
-const err7 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
+validate71.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
+return false;
 }
 }
-}
-if(data2["idempotency-key"] !== undefined){
-let data4 = data2["idempotency-key"];
-if(typeof data4 !== "string"){
-let dataType1 = typeof data4;
-let coerced1 = undefined;
-if(dataType1 == 'object' && Array.isArray(data4) && data4.length == 1){
-data4 = data4[0];
-dataType1 = typeof data4;
-if(typeof data4 === "string"){
-coerced1 = data4;
-}
-}
-if(!(coerced1 !== undefined)){
-if(dataType1 == "number" || dataType1 == "boolean"){
-coerced1 = "" + data4;
-}
-else if(data4 === null){
-coerced1 = "";
-}
-else {
-const err8 = {instancePath:instancePath+"/headers/idempotency-key",schemaPath:"#/properties/headers/properties/idempotency-key/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(coerced1 !== undefined){
-data4 = coerced1;
-if(data2 !== undefined){
-data2["idempotency-key"] = coerced1;
-}
-}
-}
-if(typeof data4 === "string"){
-if(func1(data4) > 255){
-const err9 = {instancePath:instancePath+"/headers/idempotency-key",schemaPath:"#/properties/headers/properties/idempotency-key/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if(func1(data4) < 1){
-const err10 = {instancePath:instancePath+"/headers/idempotency-key",schemaPath:"#/properties/headers/properties/idempotency-key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
 }
 }
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err11];
+validate71.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs5 === errors;
 }
 else {
-vErrors.push(err11);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
-else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err12];
+}
 }
 else {
-vErrors.push(err12);
+validate71.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate71.errors = vErrors;
 return errors === 0;
@@ -2096,14 +1541,8 @@ else if(data === null){
 coerced0 = "";
 }
 else {
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
+validate74.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -2113,16 +1552,12 @@ parentData[parentDataProperty] = coerced0;
 }
 }
 }
+if(errors === 0){
 if(typeof data === "string"){
 if(!pattern15.test(data)){
-const err1 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^ret_[0-9A-Za-z]{8,40}$"},message:"must match pattern \""+"^ret_[0-9A-Za-z]{8,40}$"+"\""};
-if(vErrors === null){
-vErrors = [err1];
+validate74.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^ret_[0-9A-Za-z]{8,40}$"},message:"must match pattern \""+"^ret_[0-9A-Za-z]{8,40}$"+"\""}];
+return false;
 }
-else {
-vErrors.push(err1);
-}
-errors++;
 }
 }
 validate74.errors = vErrors;
@@ -2142,58 +1577,40 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.path === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((((data.path === undefined) && (missing0 = "path")) || ((data.query === undefined) && (missing0 = "query"))) || ((data.headers === undefined) && (missing0 = "headers"))){
+validate72.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.query === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "query"},message:"must have required property '"+"query"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.headers === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "headers"},message:"must have required property '"+"headers"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
 if(data.path !== undefined){
 let data0 = data.path;
+const _errs1 = errors;
+if(errors === _errs1){
 if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
-const err3 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err3];
+validate72.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err3);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.query !== undefined){
 let data1 = data.query;
+const _errs3 = errors;
+if(errors === _errs3){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.limit === undefined){
 data1.limit = 20;
 }
 if(data1.cursor !== undefined){
 let data2 = data1.cursor;
+const _errs5 = errors;
 if(typeof data2 !== "string"){
 let dataType0 = typeof data2;
 let coerced0 = undefined;
@@ -2212,14 +1629,8 @@ else if(data2 === null){
 coerced0 = "";
 }
 else {
-const err4 = {instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
+validate72.errors = [{instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -2229,20 +1640,22 @@ data1["cursor"] = coerced0;
 }
 }
 }
+if(errors === _errs5){
 if(typeof data2 === "string"){
 if(func1(data2) > 512){
-const err5 = {instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"};
-if(vErrors === null){
-vErrors = [err5];
+validate72.errors = [{instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
+return false;
+}
+}
+}
+var valid1 = _errs5 === errors;
 }
 else {
-vErrors.push(err5);
+var valid1 = true;
 }
-errors++;
-}
-}
-}
+if(valid1){
 let data3 = data1.limit;
+const _errs7 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
 let dataType1 = typeof data3;
 let coerced1 = undefined;
@@ -2259,14 +1672,8 @@ if(dataType1 === "boolean" || data3 === null
 coerced1 = +data3;
 }
 else {
-const err6 = {instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
+validate72.errors = [{instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
 }
 if(coerced1 !== undefined){
@@ -2276,51 +1683,55 @@ data1["limit"] = coerced1;
 }
 }
 }
+if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 > 100 || isNaN(data3)){
-const err7 = {instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
-if(vErrors === null){
-vErrors = [err7];
+validate72.errors = [{instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
 }
 else {
-vErrors.push(err7);
-}
-errors++;
-}
 if(data3 < 1 || isNaN(data3)){
-const err8 = {instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
+validate72.errors = [{instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
 }
 }
+}
+}
+var valid1 = _errs7 === errors;
+if(valid1){
 if(data1.returnId !== undefined){
+const _errs9 = errors;
 if(!(validate74(data1.returnId, {instancePath:instancePath+"/query/returnId",parentData:data1,parentDataProperty:"returnId",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
 errors = vErrors.length;
 }
+var valid1 = _errs9 === errors;
+}
+else {
+var valid1 = true;
+}
+}
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err9];
+validate72.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err9);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.headers !== undefined){
 let data5 = data.headers;
+const _errs10 = errors;
+if(errors === _errs10){
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 if(data5["x-correlation-id"] !== undefined){
 let data6 = data5["x-correlation-id"];
+const _errs12 = errors;
 if(typeof data6 !== "string"){
 let dataType2 = typeof data6;
 let coerced2 = undefined;
@@ -2339,14 +1750,8 @@ else if(data6 === null){
 coerced2 = "";
 }
 else {
-const err10 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
+validate72.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced2 !== undefined){
@@ -2356,51 +1761,40 @@ data5["x-correlation-id"] = coerced2;
 }
 }
 }
+if(errors === _errs12){
 if(typeof data6 === "string"){
 if(func1(data6) > 128){
-const err11 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
-if(vErrors === null){
-vErrors = [err11];
+validate72.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
 }
 else {
-vErrors.push(err11);
-}
-errors++;
-}
 if(!pattern4.test(data6)){
-const err12 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""};
-if(vErrors === null){
-vErrors = [err12];
+validate72.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
+return false;
 }
-else {
-vErrors.push(err12);
 }
-errors++;
 }
 }
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err13];
+validate72.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs10 === errors;
 }
 else {
-vErrors.push(err13);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
-else {
-const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err14];
+}
 }
 else {
-vErrors.push(err14);
+validate72.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate72.errors = vErrors;
 return errors === 0;
@@ -2408,7 +1802,7 @@ return errors === 0;
 validate72.evaluated = {"props":{"path":true,"query":true,"headers":true},"dynamicProps":false,"dynamicItems":false};
 
 export const createReturnReceipt_params = validate76;
-const schema36 = {"type":"object","properties":{"path":{"type":"object","properties":{},"required":[]},"query":{"type":"object","properties":{},"required":[]},"headers":{"type":"object","properties":{"x-correlation-id":{"type":"string","maxLength":128,"pattern":"^[A-Za-z0-9._:-]{1,128}$"},"idempotency-key":{"type":"string","minLength":1,"maxLength":255}},"required":[]}},"required":["path","query","headers"],"$id":"https://concord.dev/contracts/openapi/system/wms.v1.yaml/ops/createReturnReceipt_params"};
+const schema36 = {"type":"object","properties":{"path":{"type":"object","properties":{},"required":[]},"query":{"type":"object","properties":{},"required":[]},"headers":{"type":"object","properties":{"x-correlation-id":{"type":"string","maxLength":128,"pattern":"^[A-Za-z0-9._:-]{1,128}$"}},"required":[]}},"required":["path","query","headers"],"$id":"https://concord.dev/contracts/openapi/system/wms.v1.yaml/ops/createReturnReceipt_params"};
 
 function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://concord.dev/contracts/openapi/system/wms.v1.yaml/ops/createReturnReceipt_params" */;
@@ -2421,68 +1815,52 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.path === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((((data.path === undefined) && (missing0 = "path")) || ((data.query === undefined) && (missing0 = "query"))) || ((data.headers === undefined) && (missing0 = "headers"))){
+validate76.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.query === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "query"},message:"must have required property '"+"query"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.headers === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "headers"},message:"must have required property '"+"headers"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
 if(data.path !== undefined){
 let data0 = data.path;
+const _errs1 = errors;
+if(errors === _errs1){
 if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
-const err3 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err3];
+validate76.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err3);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.query !== undefined){
 let data1 = data.query;
+const _errs3 = errors;
+if(errors === _errs3){
 if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-const err4 = {instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err4];
+validate76.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err4);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.headers !== undefined){
 let data2 = data.headers;
+const _errs5 = errors;
+if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2["x-correlation-id"] !== undefined){
 let data3 = data2["x-correlation-id"];
+const _errs7 = errors;
 if(typeof data3 !== "string"){
 let dataType0 = typeof data3;
 let coerced0 = undefined;
@@ -2501,14 +1879,8 @@ else if(data3 === null){
 coerced0 = "";
 }
 else {
-const err5 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate76.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -2518,111 +1890,40 @@ data2["x-correlation-id"] = coerced0;
 }
 }
 }
+if(errors === _errs7){
 if(typeof data3 === "string"){
 if(func1(data3) > 128){
-const err6 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
-if(vErrors === null){
-vErrors = [err6];
+validate76.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
 }
 else {
-vErrors.push(err6);
-}
-errors++;
-}
 if(!pattern4.test(data3)){
-const err7 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
+validate76.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
+return false;
 }
 }
-}
-if(data2["idempotency-key"] !== undefined){
-let data4 = data2["idempotency-key"];
-if(typeof data4 !== "string"){
-let dataType1 = typeof data4;
-let coerced1 = undefined;
-if(dataType1 == 'object' && Array.isArray(data4) && data4.length == 1){
-data4 = data4[0];
-dataType1 = typeof data4;
-if(typeof data4 === "string"){
-coerced1 = data4;
-}
-}
-if(!(coerced1 !== undefined)){
-if(dataType1 == "number" || dataType1 == "boolean"){
-coerced1 = "" + data4;
-}
-else if(data4 === null){
-coerced1 = "";
-}
-else {
-const err8 = {instancePath:instancePath+"/headers/idempotency-key",schemaPath:"#/properties/headers/properties/idempotency-key/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(coerced1 !== undefined){
-data4 = coerced1;
-if(data2 !== undefined){
-data2["idempotency-key"] = coerced1;
-}
-}
-}
-if(typeof data4 === "string"){
-if(func1(data4) > 255){
-const err9 = {instancePath:instancePath+"/headers/idempotency-key",schemaPath:"#/properties/headers/properties/idempotency-key/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if(func1(data4) < 1){
-const err10 = {instancePath:instancePath+"/headers/idempotency-key",schemaPath:"#/properties/headers/properties/idempotency-key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
 }
 }
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err11];
+validate76.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs5 === errors;
 }
 else {
-vErrors.push(err11);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
-else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err12];
+}
 }
 else {
-vErrors.push(err12);
+validate76.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate76.errors = vErrors;
 return errors === 0;
@@ -2662,14 +1963,8 @@ else if(data === null){
 coerced0 = "";
 }
 else {
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
+validate78.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -2679,16 +1974,12 @@ parentData[parentDataProperty] = coerced0;
 }
 }
 }
+if(errors === 0){
 if(typeof data === "string"){
 if(!pattern18.test(data)){
-const err1 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9][A-Z0-9-]{1,63}$"},message:"must match pattern \""+"^[A-Z0-9][A-Z0-9-]{1,63}$"+"\""};
-if(vErrors === null){
-vErrors = [err1];
+validate78.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9][A-Z0-9-]{1,63}$"},message:"must match pattern \""+"^[A-Z0-9][A-Z0-9-]{1,63}$"+"\""}];
+return false;
 }
-else {
-vErrors.push(err1);
-}
-errors++;
 }
 }
 validate78.errors = vErrors;
@@ -2727,14 +2018,8 @@ else if(data === null){
 coerced0 = "";
 }
 else {
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
+validate80.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -2744,16 +2029,12 @@ parentData[parentDataProperty] = coerced0;
 }
 }
 }
+if(errors === 0){
 if(typeof data === "string"){
 if(!pattern19.test(data)){
-const err1 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9][A-Z0-9-]{0,31}$"},message:"must match pattern \""+"^[A-Z0-9][A-Z0-9-]{0,31}$"+"\""};
-if(vErrors === null){
-vErrors = [err1];
+validate80.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[A-Z0-9][A-Z0-9-]{0,31}$"},message:"must match pattern \""+"^[A-Z0-9][A-Z0-9-]{0,31}$"+"\""}];
+return false;
 }
-else {
-vErrors.push(err1);
-}
-errors++;
 }
 }
 validate80.errors = vErrors;
@@ -2791,14 +2072,8 @@ else if(data === null){
 coerced0 = "";
 }
 else {
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
+validate82.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -2809,14 +2084,8 @@ parentData[parentDataProperty] = coerced0;
 }
 }
 if(!((((((((data === "receipt") || (data === "adjustment")) || (data === "cycle_count")) || (data === "transfer_out")) || (data === "transfer_in")) || (data === "damage")) || (data === "qc_hold")) || (data === "qc_release"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
+validate82.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema40.enum},message:"must be equal to one of the allowed values"}];
+return false;
 }
 validate82.errors = vErrors;
 return errors === 0;
@@ -2835,58 +2104,40 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.path === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((((data.path === undefined) && (missing0 = "path")) || ((data.query === undefined) && (missing0 = "query"))) || ((data.headers === undefined) && (missing0 = "headers"))){
+validate77.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.query === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "query"},message:"must have required property '"+"query"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.headers === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "headers"},message:"must have required property '"+"headers"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
 if(data.path !== undefined){
 let data0 = data.path;
+const _errs1 = errors;
+if(errors === _errs1){
 if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
-const err3 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err3];
+validate77.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err3);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.query !== undefined){
 let data1 = data.query;
+const _errs3 = errors;
+if(errors === _errs3){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.limit === undefined){
 data1.limit = 20;
 }
 if(data1.cursor !== undefined){
 let data2 = data1.cursor;
+const _errs5 = errors;
 if(typeof data2 !== "string"){
 let dataType0 = typeof data2;
 let coerced0 = undefined;
@@ -2905,14 +2156,8 @@ else if(data2 === null){
 coerced0 = "";
 }
 else {
-const err4 = {instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
+validate77.errors = [{instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -2922,20 +2167,22 @@ data1["cursor"] = coerced0;
 }
 }
 }
+if(errors === _errs5){
 if(typeof data2 === "string"){
 if(func1(data2) > 512){
-const err5 = {instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"};
-if(vErrors === null){
-vErrors = [err5];
+validate77.errors = [{instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
+return false;
+}
+}
+}
+var valid1 = _errs5 === errors;
 }
 else {
-vErrors.push(err5);
+var valid1 = true;
 }
-errors++;
-}
-}
-}
+if(valid1){
 let data3 = data1.limit;
+const _errs7 = errors;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
 let dataType1 = typeof data3;
 let coerced1 = undefined;
@@ -2952,14 +2199,8 @@ if(dataType1 === "boolean" || data3 === null
 coerced1 = +data3;
 }
 else {
-const err6 = {instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
+validate77.errors = [{instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
 }
 }
 if(coerced1 !== undefined){
@@ -2969,63 +2210,81 @@ data1["limit"] = coerced1;
 }
 }
 }
+if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 > 100 || isNaN(data3)){
-const err7 = {instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
-if(vErrors === null){
-vErrors = [err7];
+validate77.errors = [{instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
 }
 else {
-vErrors.push(err7);
-}
-errors++;
-}
 if(data3 < 1 || isNaN(data3)){
-const err8 = {instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
+validate77.errors = [{instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
 }
 }
+}
+}
+var valid1 = _errs7 === errors;
+if(valid1){
 if(data1.sku !== undefined){
+const _errs9 = errors;
 if(!(validate78(data1.sku, {instancePath:instancePath+"/query/sku",parentData:data1,parentDataProperty:"sku",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
 errors = vErrors.length;
 }
+var valid1 = _errs9 === errors;
 }
+else {
+var valid1 = true;
+}
+if(valid1){
 if(data1.locationId !== undefined){
+const _errs10 = errors;
 if(!(validate80(data1.locationId, {instancePath:instancePath+"/query/locationId",parentData:data1,parentDataProperty:"locationId",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
 errors = vErrors.length;
 }
+var valid1 = _errs10 === errors;
 }
+else {
+var valid1 = true;
+}
+if(valid1){
 if(data1.type !== undefined){
+const _errs11 = errors;
 if(!(validate82(data1.type, {instancePath:instancePath+"/query/type",parentData:data1,parentDataProperty:"type",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
 errors = vErrors.length;
 }
+var valid1 = _errs11 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err9];
+validate77.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err9);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.headers !== undefined){
 let data7 = data.headers;
+const _errs12 = errors;
+if(errors === _errs12){
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 if(data7["x-correlation-id"] !== undefined){
 let data8 = data7["x-correlation-id"];
+const _errs14 = errors;
 if(typeof data8 !== "string"){
 let dataType2 = typeof data8;
 let coerced2 = undefined;
@@ -3044,14 +2303,8 @@ else if(data8 === null){
 coerced2 = "";
 }
 else {
-const err10 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
+validate77.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced2 !== undefined){
@@ -3061,51 +2314,40 @@ data7["x-correlation-id"] = coerced2;
 }
 }
 }
+if(errors === _errs14){
 if(typeof data8 === "string"){
 if(func1(data8) > 128){
-const err11 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
-if(vErrors === null){
-vErrors = [err11];
+validate77.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
 }
 else {
-vErrors.push(err11);
-}
-errors++;
-}
 if(!pattern4.test(data8)){
-const err12 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""};
-if(vErrors === null){
-vErrors = [err12];
+validate77.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
+return false;
 }
-else {
-vErrors.push(err12);
 }
-errors++;
 }
 }
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err13];
+validate77.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
 }
 else {
-vErrors.push(err13);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
-else {
-const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err14];
+}
 }
 else {
-vErrors.push(err14);
+validate77.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate77.errors = vErrors;
 return errors === 0;
@@ -3113,7 +2355,7 @@ return errors === 0;
 validate77.evaluated = {"props":{"path":true,"query":true,"headers":true},"dynamicProps":false,"dynamicItems":false};
 
 export const createInventoryMovement_params = validate84;
-const schema41 = {"type":"object","properties":{"path":{"type":"object","properties":{},"required":[]},"query":{"type":"object","properties":{},"required":[]},"headers":{"type":"object","properties":{"x-correlation-id":{"type":"string","maxLength":128,"pattern":"^[A-Za-z0-9._:-]{1,128}$"},"idempotency-key":{"type":"string","minLength":1,"maxLength":255}},"required":[]}},"required":["path","query","headers"],"$id":"https://concord.dev/contracts/openapi/system/wms.v1.yaml/ops/createInventoryMovement_params"};
+const schema41 = {"type":"object","properties":{"path":{"type":"object","properties":{},"required":[]},"query":{"type":"object","properties":{},"required":[]},"headers":{"type":"object","properties":{"x-correlation-id":{"type":"string","maxLength":128,"pattern":"^[A-Za-z0-9._:-]{1,128}$"}},"required":[]}},"required":["path","query","headers"],"$id":"https://concord.dev/contracts/openapi/system/wms.v1.yaml/ops/createInventoryMovement_params"};
 
 function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://concord.dev/contracts/openapi/system/wms.v1.yaml/ops/createInventoryMovement_params" */;
@@ -3126,68 +2368,52 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.path === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((((data.path === undefined) && (missing0 = "path")) || ((data.query === undefined) && (missing0 = "query"))) || ((data.headers === undefined) && (missing0 = "headers"))){
+validate84.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.query === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "query"},message:"must have required property '"+"query"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.headers === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "headers"},message:"must have required property '"+"headers"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
 if(data.path !== undefined){
 let data0 = data.path;
+const _errs1 = errors;
+if(errors === _errs1){
 if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
-const err3 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err3];
+validate84.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err3);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.query !== undefined){
 let data1 = data.query;
+const _errs3 = errors;
+if(errors === _errs3){
 if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-const err4 = {instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err4];
+validate84.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err4);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.headers !== undefined){
 let data2 = data.headers;
+const _errs5 = errors;
+if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2["x-correlation-id"] !== undefined){
 let data3 = data2["x-correlation-id"];
+const _errs7 = errors;
 if(typeof data3 !== "string"){
 let dataType0 = typeof data3;
 let coerced0 = undefined;
@@ -3206,14 +2432,8 @@ else if(data3 === null){
 coerced0 = "";
 }
 else {
-const err5 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate84.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -3223,111 +2443,40 @@ data2["x-correlation-id"] = coerced0;
 }
 }
 }
+if(errors === _errs7){
 if(typeof data3 === "string"){
 if(func1(data3) > 128){
-const err6 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
-if(vErrors === null){
-vErrors = [err6];
+validate84.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
 }
 else {
-vErrors.push(err6);
-}
-errors++;
-}
 if(!pattern4.test(data3)){
-const err7 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
+validate84.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
+return false;
 }
 }
-}
-if(data2["idempotency-key"] !== undefined){
-let data4 = data2["idempotency-key"];
-if(typeof data4 !== "string"){
-let dataType1 = typeof data4;
-let coerced1 = undefined;
-if(dataType1 == 'object' && Array.isArray(data4) && data4.length == 1){
-data4 = data4[0];
-dataType1 = typeof data4;
-if(typeof data4 === "string"){
-coerced1 = data4;
-}
-}
-if(!(coerced1 !== undefined)){
-if(dataType1 == "number" || dataType1 == "boolean"){
-coerced1 = "" + data4;
-}
-else if(data4 === null){
-coerced1 = "";
-}
-else {
-const err8 = {instancePath:instancePath+"/headers/idempotency-key",schemaPath:"#/properties/headers/properties/idempotency-key/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-if(coerced1 !== undefined){
-data4 = coerced1;
-if(data2 !== undefined){
-data2["idempotency-key"] = coerced1;
-}
-}
-}
-if(typeof data4 === "string"){
-if(func1(data4) > 255){
-const err9 = {instancePath:instancePath+"/headers/idempotency-key",schemaPath:"#/properties/headers/properties/idempotency-key/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-if(func1(data4) < 1){
-const err10 = {instancePath:instancePath+"/headers/idempotency-key",schemaPath:"#/properties/headers/properties/idempotency-key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
 }
 }
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err11];
+validate84.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs5 === errors;
 }
 else {
-vErrors.push(err11);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
-else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err12];
+}
 }
 else {
-vErrors.push(err12);
+validate84.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate84.errors = vErrors;
 return errors === 0;
@@ -3348,68 +2497,52 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.path === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((((data.path === undefined) && (missing0 = "path")) || ((data.query === undefined) && (missing0 = "query"))) || ((data.headers === undefined) && (missing0 = "headers"))){
+validate85.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.query === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "query"},message:"must have required property '"+"query"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.headers === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "headers"},message:"must have required property '"+"headers"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
 if(data.path !== undefined){
 let data0 = data.path;
+const _errs1 = errors;
+if(errors === _errs1){
 if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
-const err3 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err3];
+validate85.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err3);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.query !== undefined){
 let data1 = data.query;
+const _errs3 = errors;
+if(errors === _errs3){
 if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-const err4 = {instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err4];
+validate85.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err4);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.headers !== undefined){
 let data2 = data.headers;
+const _errs5 = errors;
+if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2["x-correlation-id"] !== undefined){
 let data3 = data2["x-correlation-id"];
+const _errs7 = errors;
 if(typeof data3 !== "string"){
 let dataType0 = typeof data3;
 let coerced0 = undefined;
@@ -3428,14 +2561,8 @@ else if(data3 === null){
 coerced0 = "";
 }
 else {
-const err5 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate85.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -3445,51 +2572,40 @@ data2["x-correlation-id"] = coerced0;
 }
 }
 }
+if(errors === _errs7){
 if(typeof data3 === "string"){
 if(func1(data3) > 128){
-const err6 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
-if(vErrors === null){
-vErrors = [err6];
+validate85.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
 }
 else {
-vErrors.push(err6);
-}
-errors++;
-}
 if(!pattern4.test(data3)){
-const err7 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""};
-if(vErrors === null){
-vErrors = [err7];
+validate85.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
+return false;
 }
-else {
-vErrors.push(err7);
 }
-errors++;
 }
 }
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err8];
+validate85.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs5 === errors;
 }
 else {
-vErrors.push(err8);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
-else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err9];
+}
 }
 else {
-vErrors.push(err9);
+validate85.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate85.errors = vErrors;
 return errors === 0;
@@ -3510,68 +2626,52 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.path === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
-if(vErrors === null){
-vErrors = [err0];
+let missing0;
+if((((data.path === undefined) && (missing0 = "path")) || ((data.query === undefined) && (missing0 = "query"))) || ((data.headers === undefined) && (missing0 = "headers"))){
+validate86.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.query === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "query"},message:"must have required property '"+"query"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.headers === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "headers"},message:"must have required property '"+"headers"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
 if(data.path !== undefined){
 let data0 = data.path;
+const _errs1 = errors;
+if(errors === _errs1){
 if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
-const err3 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err3];
+validate86.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
 }
 else {
-vErrors.push(err3);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.query !== undefined){
 let data1 = data.query;
+const _errs3 = errors;
+if(errors === _errs3){
 if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-const err4 = {instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err4];
+validate86.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
 }
 else {
-vErrors.push(err4);
+var valid0 = true;
 }
-errors++;
-}
-}
+if(valid0){
 if(data.headers !== undefined){
 let data2 = data.headers;
+const _errs5 = errors;
+if(errors === _errs5){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2["x-correlation-id"] !== undefined){
 let data3 = data2["x-correlation-id"];
+const _errs7 = errors;
 if(typeof data3 !== "string"){
 let dataType0 = typeof data3;
 let coerced0 = undefined;
@@ -3590,14 +2690,8 @@ else if(data3 === null){
 coerced0 = "";
 }
 else {
-const err5 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
+validate86.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 if(coerced0 !== undefined){
@@ -3607,51 +2701,40 @@ data2["x-correlation-id"] = coerced0;
 }
 }
 }
+if(errors === _errs7){
 if(typeof data3 === "string"){
 if(func1(data3) > 128){
-const err6 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
-if(vErrors === null){
-vErrors = [err6];
+validate86.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
 }
 else {
-vErrors.push(err6);
-}
-errors++;
-}
 if(!pattern4.test(data3)){
-const err7 = {instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""};
-if(vErrors === null){
-vErrors = [err7];
+validate86.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
+return false;
 }
-else {
-vErrors.push(err7);
 }
-errors++;
 }
 }
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err8];
+validate86.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs5 === errors;
 }
 else {
-vErrors.push(err8);
-}
-errors++;
+var valid0 = true;
 }
 }
 }
-else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err9];
+}
 }
 else {
-vErrors.push(err9);
+validate86.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
-errors++;
 }
 validate86.errors = vErrors;
 return errors === 0;

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import type * as GenerateModule from '../../../codegen/generate';
 import type { CommandContext } from '../context';
 
 export function registerGenerate(program: Command, ctx: CommandContext): void {
@@ -11,8 +12,10 @@ export function registerGenerate(program: Command, ctx: CommandContext): void {
     .option('--json', 'machine-readable output')
     .action(async (opts: { check?: boolean; json?: boolean; root?: string }) => {
       const out = ctx.output(!!opts.json);
-      // Loaded on use: the code generator's dependencies are heavy and no other command needs them.
-      const { generate } = await import('../../../codegen/generate');
+      // Loaded on use: the code generator's dependencies are heavy and no other command needs them. require, not
+      // import(): the CLI runs under tsx's CommonJS hook, which does not resolve extensionless dynamic imports.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { generate } = require('../../../codegen/generate') as typeof GenerateModule;
       const r = await generate(resolve(opts.root ?? ctx.root), { check: !!opts.check, onProgress: out.progress });
       const stale = [...r.changed, ...r.removed.map((p) => `${p} (no longer generated)`)];
       const summary = { ok: !opts.check || stale.length === 0, operations: r.operations, events: r.events, files: r.files.length, ms: r.ms };

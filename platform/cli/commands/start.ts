@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import type * as LoggerModule from '../../logger';
+import type * as StartModule from '../../server/start';
 import { Option } from 'commander';
 import type { Role } from '../../config';
 import { ROLES, loadConfig } from '../../config';
@@ -10,7 +12,8 @@ export function registerStart(program: Command, ctx: CommandContext): void {
     .command('start')
     .description('Run Concord: gateway, process and system APIs on the embedded default (PGlite, in-process bus)')
     .addOption(new Option('--role <role>', 'which part to run; several instances share state in production mode').choices(ROLES as string[]).default('all'))
-    .option('--root <dir>', 'project root holding contracts/ and generated/ (default: the Concord package)')
+    // Tests point start at a scratch copy of the contracts; the generated code served is always this package's.
+    .addOption(new Option('--root <dir>').hideHelp())
     .option('--port <port>', 'port to listen on (default: $PORT or 8080)')
     .option('--json', 'print the start-up summary as JSON')
     .addHelpText(
@@ -22,13 +25,24 @@ export function registerStart(program: Command, ctx: CommandContext): void {
       const env = opts.port !== undefined ? { ...ctx.env, PORT: opts.port } : ctx.env;
       const config = loadConfig(env, { role: opts.role, root: resolve(opts.root ?? ctx.root) });
       // Loaded here, not at the top: every other command (and --help) stays fast without the server's modules.
-      const [{ createLogger }, { startPlatform }] = await Promise.all([import('../../logger'), import('../../server/start')]);
+      // require, not import(): see commands/generate.ts.
+      /* eslint-disable @typescript-eslint/no-require-imports */
+      const { createLogger } = require('../../logger') as typeof LoggerModule;
+      const { startPlatform } = require('../../server/start') as typeof StartModule;
+      /* eslint-enable @typescript-eslint/no-require-imports */
       const logger = createLogger({ level: config.logLevel });
       if (config.role !== 'all') {
         // The role split arrives with the gateway; until then every role runs the whole platform.
         out.progress(`--role ${config.role}: roles are not split yet, running the whole platform`);
       }
-      const platform = await startPlatform(config, logger, out.progress);
+      let platform;
+      try {
+        platform = await startPlatform(config, logger, out.progress, { signal: ctx.shutdown });
+      } catch (err) {
+        if (!ctx.shutdown.aborted) throw err;
+        out.progress('start-up interrupted; everything it opened is closed');
+        return;
+      }
       const creds = platform.bootstrap;
       out.result(
         {
@@ -58,7 +72,7 @@ export function registerStart(program: Command, ctx: CommandContext): void {
           '  Stop with Ctrl-C.',
         ].join('\n'),
       );
-      await ctx.waitForShutdown();
+      if (!ctx.shutdown.aborted) await new Promise((resolve) => ctx.shutdown.addEventListener('abort', resolve, { once: true }));
       out.progress('shutting down');
       await platform.close();
     });

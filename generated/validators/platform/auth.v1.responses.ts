@@ -2,195 +2,13 @@
 /* eslint-disable */
 // @ts-nocheck
 "use strict";
-export const issueToken_body_x_www_form_urlencoded = validate53;
-const schema20 = {"type":"object","description":"RFC 6749 §4.4.2 access token request. `client_id` and `client_secret` are needed here only when the client\ndoes not authenticate with HTTP Basic.\n","required":["grant_type"],"additionalProperties":false,"properties":{"grant_type":{"type":"string","const":"client_credentials"},"client_id":{"type":"string","minLength":1,"maxLength":100,"description":"The app's client id, e.g. `app_sandbox01`. An unknown one is `invalid_client`.","example":"app_sandbox01"},"client_secret":{"type":"string","minLength":1,"maxLength":128},"scope":{"type":"string","maxLength":1000,"pattern":"^[a-z][a-z0-9:-]*( [a-z][a-z0-9:-]*)*$","description":"Space-separated scopes, a subset of the app's. Omit for all of them.","example":"availability:read orders:read"}}};
-const func1 = require("ajv/dist/runtime/ucs2length").default;
-const pattern3 = new RegExp("^[a-z][a-z0-9:-]*( [a-z][a-z0-9:-]*)*$", "u");
+export const issueToken_response_200 = validate53;
+const schema20 = {"type":"object","description":"RFC 6749 §5.1 successful response.","required":["access_token","token_type","expires_in","scope"],"properties":{"access_token":{"type":"string","description":"ES256-signed JWT with `iss`, `aud`, `sub`, `scope`, `iat`, `exp`, `jti`."},"token_type":{"type":"string","const":"Bearer"},"expires_in":{"type":"integer","minimum":1,"description":"Seconds until the token expires; 900.","example":900},"scope":{"type":"string","description":"The space-separated scopes the token carries."}}};
 
 function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate53.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.grant_type === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "grant_type"},message:"must have required property '"+"grant_type"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-for(const key0 in data){
-if(!((((key0 === "grant_type") || (key0 === "client_id")) || (key0 === "client_secret")) || (key0 === "scope"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-if(data.grant_type !== undefined){
-let data0 = data.grant_type;
-if(typeof data0 !== "string"){
-const err2 = {instancePath:instancePath+"/grant_type",schemaPath:"#/properties/grant_type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if("client_credentials" !== data0){
-const err3 = {instancePath:instancePath+"/grant_type",schemaPath:"#/properties/grant_type/const",keyword:"const",params:{allowedValue: "client_credentials"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.client_id !== undefined){
-let data1 = data.client_id;
-if(typeof data1 === "string"){
-if(func1(data1) > 100){
-const err4 = {instancePath:instancePath+"/client_id",schemaPath:"#/properties/client_id/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(func1(data1) < 1){
-const err5 = {instancePath:instancePath+"/client_id",schemaPath:"#/properties/client_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-else {
-const err6 = {instancePath:instancePath+"/client_id",schemaPath:"#/properties/client_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.client_secret !== undefined){
-let data2 = data.client_secret;
-if(typeof data2 === "string"){
-if(func1(data2) > 128){
-const err7 = {instancePath:instancePath+"/client_secret",schemaPath:"#/properties/client_secret/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-if(func1(data2) < 1){
-const err8 = {instancePath:instancePath+"/client_secret",schemaPath:"#/properties/client_secret/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-else {
-const err9 = {instancePath:instancePath+"/client_secret",schemaPath:"#/properties/client_secret/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-if(data.scope !== undefined){
-let data3 = data.scope;
-if(typeof data3 === "string"){
-if(func1(data3) > 1000){
-const err10 = {instancePath:instancePath+"/scope",schemaPath:"#/properties/scope/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-if(!pattern3.test(data3)){
-const err11 = {instancePath:instancePath+"/scope",schemaPath:"#/properties/scope/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9:-]*( [a-z][a-z0-9:-]*)*$"},message:"must match pattern \""+"^[a-z][a-z0-9:-]*( [a-z][a-z0-9:-]*)*$"+"\""};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-else {
-const err12 = {instancePath:instancePath+"/scope",schemaPath:"#/properties/scope/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-}
-else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-validate53.errors = vErrors;
-return errors === 0;
-}
-validate53.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const issueToken_response_200 = validate54;
-const schema21 = {"type":"object","description":"RFC 6749 §5.1 successful response.","required":["access_token","token_type","expires_in","scope"],"properties":{"access_token":{"type":"string","description":"ES256-signed JWT with `iss`, `aud`, `sub`, `scope`, `iat`, `exp`, `jti`."},"token_type":{"type":"string","const":"Bearer"},"expires_in":{"type":"integer","minimum":1,"description":"Seconds until the token expires; 900.","example":900},"scope":{"type":"string","description":"The space-separated scopes the token carries."}}};
-
-function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate54.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -321,18 +139,19 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate54.errors = vErrors;
+validate53.errors = vErrors;
 return errors === 0;
 }
-validate54.evaluated = {"props":{"access_token":true,"token_type":true,"expires_in":true,"scope":true},"dynamicProps":false,"dynamicItems":false};
+validate53.evaluated = {"props":{"access_token":true,"token_type":true,"expires_in":true,"scope":true},"dynamicProps":false,"dynamicItems":false};
 
-export const issueToken_response_400 = validate55;
-const schema22 = {"type":"object","description":"RFC 6749 §5.2 error response.","required":["error"],"properties":{"error":{"type":"string","enum":["invalid_request","invalid_client","invalid_grant","unauthorized_client","unsupported_grant_type","invalid_scope"]},"error_description":{"type":"string","maxLength":500}}};
+export const issueToken_response_400 = validate54;
+const schema21 = {"type":"object","description":"RFC 6749 §5.2 error response.","required":["error"],"properties":{"error":{"type":"string","enum":["invalid_request","invalid_client","invalid_grant","unauthorized_client","unsupported_grant_type","invalid_scope"]},"error_description":{"type":"string","maxLength":500}}};
+const func1 = require("ajv/dist/runtime/ucs2length").default;
 
-function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate55.evaluated;
+const evaluated0 = validate54.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -363,7 +182,7 @@ vErrors.push(err1);
 errors++;
 }
 if(!((((((data0 === "invalid_request") || (data0 === "invalid_client")) || (data0 === "invalid_grant")) || (data0 === "unauthorized_client")) || (data0 === "unsupported_grant_type")) || (data0 === "invalid_scope"))){
-const err2 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/enum",keyword:"enum",params:{allowedValues: schema22.properties.error.enum},message:"must be equal to one of the allowed values"};
+const err2 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/enum",keyword:"enum",params:{allowedValues: schema21.properties.error.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -409,20 +228,20 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate55.errors = vErrors;
+validate54.errors = vErrors;
 return errors === 0;
 }
-validate55.evaluated = {"props":{"error":true,"error_description":true},"dynamicProps":false,"dynamicItems":false};
+validate54.evaluated = {"props":{"error":true,"error_description":true},"dynamicProps":false,"dynamicItems":false};
 
-export const issueToken_response_429 = validate57;
-const schema24 = {"type":"object","description":"RFC 9457 problem details. `type` is a stable URI per error kind.","required":["type","title","status"],"properties":{"type":{"type":"string","format":"uri","description":"Stable URI of the error kind, e.g. https://concord.dev/problems/insufficient-stock."},"title":{"type":"string","maxLength":200},"status":{"type":"integer","minimum":100,"maximum":599},"detail":{"type":"string","maxLength":2000},"instance":{"type":"string","maxLength":2000},"correlationId":{"type":"string","maxLength":200},"errors":{"type":"array","description":"Validation errors, one per offending input location.","maxItems":100,"items":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ValidationError"}}},"example":{"type":"https://concord.dev/problems/validation","title":"Request validation failed","status":400,"correlationId":"7b0c3a5e-2f7d-4c1e-9a2b-1e5f3d4c6b7a","errors":[{"pointer":"/lines/0/quantity","message":"must be >= 1"}]}};
+export const issueToken_response_429 = validate56;
+const schema23 = {"type":"object","description":"RFC 9457 problem details. `type` is a stable URI per error kind.","required":["type","title","status"],"properties":{"type":{"type":"string","format":"uri","description":"Stable URI of the error kind, e.g. https://concord.dev/problems/insufficient-stock."},"title":{"type":"string","maxLength":200},"status":{"type":"integer","minimum":100,"maximum":599},"detail":{"type":"string","maxLength":2000},"instance":{"type":"string","maxLength":2000},"correlationId":{"type":"string","maxLength":200},"errors":{"type":"array","description":"Validation errors, one per offending input location.","maxItems":100,"items":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ValidationError"}}},"example":{"type":"https://concord.dev/problems/validation","title":"Request validation failed","status":400,"correlationId":"7b0c3a5e-2f7d-4c1e-9a2b-1e5f3d4c6b7a","errors":[{"pointer":"/lines/0/quantity","message":"must be >= 1"}]}};
 const formats0 = require("ajv-formats/dist/formats").fullFormats.uri;
-const schema25 = {"type":"object","required":["pointer","message"],"properties":{"pointer":{"type":"string","description":"JSON pointer (RFC 6901) into the request body, or `#/query/<name>`, `#/path/<name>`, `#/header/<name>`."},"message":{"type":"string"}}};
+const schema24 = {"type":"object","required":["pointer","message"],"properties":{"pointer":{"type":"string","description":"JSON pointer (RFC 6901) into the request body, or `#/query/<name>`, `#/path/<name>`, `#/header/<name>`."},"message":{"type":"string"}}};
 
-function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate58.evaluated;
+const evaluated0 = validate57.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -485,16 +304,16 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate58.errors = vErrors;
+validate57.errors = vErrors;
 return errors === 0;
 }
-validate58.evaluated = {"props":{"pointer":true,"message":true},"dynamicProps":false,"dynamicItems":false};
+validate57.evaluated = {"props":{"pointer":true,"message":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate57.evaluated;
+const evaluated0 = validate56.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -707,8 +526,8 @@ errors++;
 }
 const len0 = data6.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate58(data6[i0], {instancePath:instancePath+"/errors/" + i0,parentData:data6,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+if(!(validate57(data6[i0], {instancePath:instancePath+"/errors/" + i0,parentData:data6,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
 errors = vErrors.length;
 }
 }
@@ -735,20 +554,20 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate57.errors = vErrors;
+validate56.errors = vErrors;
 return errors === 0;
 }
-validate57.evaluated = {"props":{"type":true,"title":true,"status":true,"detail":true,"instance":true,"correlationId":true,"errors":true},"dynamicProps":false,"dynamicItems":false};
+validate56.evaluated = {"props":{"type":true,"title":true,"status":true,"detail":true,"instance":true,"correlationId":true,"errors":true},"dynamicProps":false,"dynamicItems":false};
 
-export const getJwks_response_200 = validate60;
-const schema26 = {"type":"object","required":["keys"],"properties":{"keys":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/platform/auth.v1.yaml#/$defs/Jwk"}}}};
-const schema27 = {"type":"object","description":"An RFC 7517 public key, EC P-256, for ES256 signatures.","required":["kty","crv","x","y","kid","alg","use"],"properties":{"kty":{"type":"string","const":"EC"},"crv":{"type":"string","const":"P-256"},"x":{"type":"string","pattern":"^[A-Za-z0-9_-]{43}$","description":"base64url X coordinate."},"y":{"type":"string","pattern":"^[A-Za-z0-9_-]{43}$","description":"base64url Y coordinate."},"kid":{"type":"string","maxLength":64},"alg":{"type":"string","const":"ES256"},"use":{"type":"string","const":"sig"}}};
-const pattern4 = new RegExp("^[A-Za-z0-9_-]{43}$", "u");
+export const getJwks_response_200 = validate59;
+const schema25 = {"type":"object","required":["keys"],"properties":{"keys":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/platform/auth.v1.yaml#/$defs/Jwk"}}}};
+const schema26 = {"type":"object","description":"An RFC 7517 public key, EC P-256, for ES256 signatures.","required":["kty","crv","x","y","kid","alg","use"],"properties":{"kty":{"type":"string","const":"EC"},"crv":{"type":"string","const":"P-256"},"x":{"type":"string","pattern":"^[A-Za-z0-9_-]{43}$","description":"base64url X coordinate."},"y":{"type":"string","pattern":"^[A-Za-z0-9_-]{43}$","description":"base64url Y coordinate."},"kid":{"type":"string","maxLength":64},"alg":{"type":"string","const":"ES256"},"use":{"type":"string","const":"sig"}}};
+const pattern3 = new RegExp("^[A-Za-z0-9_-]{43}$", "u");
 
-function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate61.evaluated;
+const evaluated0 = validate60.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -875,7 +694,7 @@ errors++;
 if(data.x !== undefined){
 let data2 = data.x;
 if(typeof data2 === "string"){
-if(!pattern4.test(data2)){
+if(!pattern3.test(data2)){
 const err11 = {instancePath:instancePath+"/x",schemaPath:"#/properties/x/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{43}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{43}$"+"\""};
 if(vErrors === null){
 vErrors = [err11];
@@ -900,7 +719,7 @@ errors++;
 if(data.y !== undefined){
 let data3 = data.y;
 if(typeof data3 === "string"){
-if(!pattern4.test(data3)){
+if(!pattern3.test(data3)){
 const err13 = {instancePath:instancePath+"/y",schemaPath:"#/properties/y/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{43}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{43}$"+"\""};
 if(vErrors === null){
 vErrors = [err13];
@@ -1004,16 +823,16 @@ vErrors.push(err21);
 }
 errors++;
 }
-validate61.errors = vErrors;
+validate60.errors = vErrors;
 return errors === 0;
 }
-validate61.evaluated = {"props":{"kty":true,"crv":true,"x":true,"y":true,"kid":true,"alg":true,"use":true},"dynamicProps":false,"dynamicItems":false};
+validate60.evaluated = {"props":{"kty":true,"crv":true,"x":true,"y":true,"kid":true,"alg":true,"use":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate60.evaluated;
+const evaluated0 = validate59.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1036,8 +855,8 @@ let data0 = data.keys;
 if(Array.isArray(data0)){
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate61(data0[i0], {instancePath:instancePath+"/keys/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+if(!(validate60(data0[i0], {instancePath:instancePath+"/keys/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
 errors = vErrors.length;
 }
 }
@@ -1064,11 +883,10 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate60.errors = vErrors;
+validate59.errors = vErrors;
 return errors === 0;
 }
-validate60.evaluated = {"props":{"keys":true},"dynamicProps":false,"dynamicItems":false};
+validate59.evaluated = {"props":{"keys":true},"dynamicProps":false,"dynamicItems":false};
 
-export const issueToken_body = issueToken_body_x_www_form_urlencoded;
 export const issueToken_response_401 = issueToken_response_400;
 export const getJwks_response_429 = issueToken_response_429;

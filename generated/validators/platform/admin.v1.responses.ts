@@ -668,144 +668,12 @@ return errors === 0;
 }
 validate63.evaluated = {"props":{"type":true,"title":true,"status":true,"detail":true,"instance":true,"correlationId":true,"errors":true},"dynamicProps":false,"dynamicItems":false};
 
-export const createPartner_body = validate66;
-const schema28 = {"type":"object","required":["name","contactEmail"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"maxLength":200},"contactEmail":{"type":"string","format":"email","maxLength":254}}};
+export const createPartner_response_201 = validate66;
 
 function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate66.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.contactEmail === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "contactEmail"},message:"must have required property '"+"contactEmail"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-for(const key0 in data){
-if(!((key0 === "name") || (key0 === "contactEmail"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-if(data.name !== undefined){
-let data0 = data.name;
-if(typeof data0 === "string"){
-if(func1(data0) > 200){
-const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(func1(data0) < 1){
-const err4 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-else {
-const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.contactEmail !== undefined){
-let data1 = data.contactEmail;
-if(typeof data1 === "string"){
-if(func1(data1) > 254){
-const err6 = {instancePath:instancePath+"/contactEmail",schemaPath:"#/properties/contactEmail/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-if(!(formats0.test(data1))){
-const err7 = {instancePath:instancePath+"/contactEmail",schemaPath:"#/properties/contactEmail/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-else {
-const err8 = {instancePath:instancePath+"/contactEmail",schemaPath:"#/properties/contactEmail/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-}
-else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-validate66.errors = vErrors;
-return errors === 0;
-}
-validate66.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const createPartner_response_201 = validate67;
-
-function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate67.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -936,21 +804,21 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate67.errors = vErrors;
+validate66.errors = vErrors;
 return errors === 0;
 }
-validate67.evaluated = {"props":{"id":true,"name":true,"contactEmail":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
+validate66.evaluated = {"props":{"id":true,"name":true,"contactEmail":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
 
-export const listPlans_response_200 = validate70;
-const schema30 = {"type":"object","required":["items"],"properties":{"items":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/Plan"}}}};
-const schema31 = {"type":"object","description":"A rate-limit plan: a token bucket per app that refills at `ratePerSecond` points per second and holds at\nmost `burst` points. Each call takes its operation's `x-concord-rate-limit-cost` (default 1).\nDefaults: sandbox 10 req/s, partner 100 req/s, internal 1000 req/s.\n","required":["name","ratePerSecond","burst"],"properties":{"name":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/PlanName"},"ratePerSecond":{"type":"integer","minimum":1},"burst":{"type":"integer","minimum":1,"description":"The most points an app can spend at once."},"description":{"type":"string","maxLength":500}}};
-const schema32 = {"type":"string","pattern":"^[a-z][a-z0-9-]{1,31}$","description":"A configured plan. The defaults are `sandbox`, `partner` and `internal`; more can be configured.","example":"sandbox"};
+export const listPlans_response_200 = validate69;
+const schema29 = {"type":"object","required":["items"],"properties":{"items":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/Plan"}}}};
+const schema30 = {"type":"object","description":"A rate-limit plan: a token bucket per app that refills at `ratePerSecond` points per second and holds at\nmost `burst` points. Each call takes its operation's `x-concord-rate-limit-cost` (default 1).\nDefaults: sandbox 10 req/s, partner 100 req/s, internal 1000 req/s.\n","required":["name","ratePerSecond","burst"],"properties":{"name":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/PlanName"},"ratePerSecond":{"type":"integer","minimum":1},"burst":{"type":"integer","minimum":1,"description":"The most points an app can spend at once."},"description":{"type":"string","maxLength":500}}};
+const schema31 = {"type":"string","pattern":"^[a-z][a-z0-9-]{1,31}$","description":"A configured plan. The defaults are `sandbox`, `partner` and `internal`; more can be configured.","example":"sandbox"};
 const pattern4 = new RegExp("^[a-z][a-z0-9-]{1,31}$", "u");
 
-function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate71(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate72.evaluated;
+const evaluated0 = validate71.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -979,16 +847,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate72.errors = vErrors;
+validate71.errors = vErrors;
 return errors === 0;
 }
-validate72.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate71.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate71(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate71.evaluated;
+const evaluated0 = validate70.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1027,8 +895,8 @@ vErrors.push(err2);
 errors++;
 }
 if(data.name !== undefined){
-if(!(validate72(data.name, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+if(!(validate71(data.name, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
 errors = vErrors.length;
 }
 }
@@ -1118,16 +986,16 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate71.errors = vErrors;
+validate70.errors = vErrors;
 return errors === 0;
 }
-validate71.evaluated = {"props":{"name":true,"ratePerSecond":true,"burst":true,"description":true},"dynamicProps":false,"dynamicItems":false};
+validate70.evaluated = {"props":{"name":true,"ratePerSecond":true,"burst":true,"description":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate70.evaluated;
+const evaluated0 = validate69.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1150,8 +1018,8 @@ let data0 = data.items;
 if(Array.isArray(data0)){
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate71(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+if(!(validate70(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
 errors = vErrors.length;
 }
 }
@@ -1178,17 +1046,17 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate70.errors = vErrors;
+validate69.errors = vErrors;
 return errors === 0;
 }
-validate70.evaluated = {"props":{"items":true},"dynamicProps":false,"dynamicItems":false};
+validate69.evaluated = {"props":{"items":true},"dynamicProps":false,"dynamicItems":false};
 
-export const getPlan_response_200 = validate75;
+export const getPlan_response_200 = validate74;
 
-function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate75.evaluated;
+const evaluated0 = validate74.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1227,8 +1095,8 @@ vErrors.push(err2);
 errors++;
 }
 if(data.name !== undefined){
-if(!(validate72(data.name, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+if(!(validate71(data.name, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
 errors = vErrors.length;
 }
 }
@@ -1318,21 +1186,21 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate75.errors = vErrors;
+validate74.errors = vErrors;
 return errors === 0;
 }
-validate75.evaluated = {"props":{"name":true,"ratePerSecond":true,"burst":true,"description":true},"dynamicProps":false,"dynamicItems":false};
+validate74.evaluated = {"props":{"name":true,"ratePerSecond":true,"burst":true,"description":true},"dynamicProps":false,"dynamicItems":false};
 
-export const listApps_response_200 = validate77;
-const schema34 = {"type":"object","required":["items","nextCursor"],"properties":{"items":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/App"}},"nextCursor":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/NextCursor"}}};
-const schema35 = {"type":"object","description":"A registered app. Never carries its client secret or API keys, which are stored only as hashes.","required":["clientId","name","plan","scopes","status","apiKeys","createdAt"],"properties":{"clientId":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/ClientId"},"name":{"type":"string","maxLength":200},"partnerId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/PartnerId"},"plan":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/PlanName"},"scopes":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/Scope"}},"status":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/AppStatus"},"apiKeys":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/ApiKeySummary"}},"requestedPlan":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/PlanName","description":"A plan change waiting for an admin's approval."},"createdAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
-const schema36 = {"type":"string","pattern":"^app_[0-9A-Za-z]{4,40}$","description":"An app's OAuth client id; also the JWT `sub` of its tokens.","example":"app_sandbox01"};
+export const listApps_response_200 = validate76;
+const schema33 = {"type":"object","required":["items","nextCursor"],"properties":{"items":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/App"}},"nextCursor":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/NextCursor"}}};
+const schema34 = {"type":"object","description":"A registered app. Never carries its client secret or API keys, which are stored only as hashes.","required":["clientId","name","plan","scopes","status","apiKeys","createdAt"],"properties":{"clientId":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/ClientId"},"name":{"type":"string","maxLength":200},"partnerId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/PartnerId"},"plan":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/PlanName"},"scopes":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/Scope"}},"status":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/AppStatus"},"apiKeys":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/ApiKeySummary"}},"requestedPlan":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/PlanName","description":"A plan change waiting for an admin's approval."},"createdAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
+const schema35 = {"type":"string","pattern":"^app_[0-9A-Za-z]{4,40}$","description":"An app's OAuth client id; also the JWT `sub` of its tokens.","example":"app_sandbox01"};
 const pattern5 = new RegExp("^app_[0-9A-Za-z]{4,40}$", "u");
 
-function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate79.evaluated;
+const evaluated0 = validate78.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1361,18 +1229,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate79.errors = vErrors;
+validate78.errors = vErrors;
 return errors === 0;
 }
-validate79.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate78.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema37 = {"type":"string","pattern":"^[a-z][a-z0-9-]*(:[a-z][a-z0-9-]*)?$","description":"An OAuth scope from the scope catalogue (`common/http.yaml`), e.g. `orders:read`.","example":"orders:read"};
+const schema36 = {"type":"string","pattern":"^[a-z][a-z0-9-]*(:[a-z][a-z0-9-]*)?$","description":"An OAuth scope from the scope catalogue (`common/http.yaml`), e.g. `orders:read`.","example":"orders:read"};
 const pattern6 = new RegExp("^[a-z][a-z0-9-]*(:[a-z][a-z0-9-]*)?$", "u");
 
-function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate83.evaluated;
+const evaluated0 = validate82.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1401,17 +1269,17 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate83.errors = vErrors;
+validate82.errors = vErrors;
 return errors === 0;
 }
-validate83.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate82.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema38 = {"type":"string","enum":["active","suspended"]};
+const schema37 = {"type":"string","enum":["active","suspended"]};
 
-function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate85.evaluated;
+const evaluated0 = validate84.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1429,7 +1297,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((data === "active") || (data === "suspended"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema38.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema37.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1438,19 +1306,19 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate85.errors = vErrors;
+validate84.errors = vErrors;
 return errors === 0;
 }
-validate85.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate84.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema39 = {"type":"object","description":"An API key as stored. The key itself is never shown again after creation; `prefix` tells keys apart.","required":["keyId","prefix","createdAt"],"properties":{"keyId":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/ApiKeyId"},"prefix":{"type":"string","maxLength":16,"description":"The key's first characters."},"createdAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"revokedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
-const schema40 = {"type":"string","pattern":"^ak_[0-9A-Za-z]{8,40}$","example":"ak_01JD3P2K4M6N8Q0R2S4T6V8W0X"};
+const schema38 = {"type":"object","description":"An API key as stored. The key itself is never shown again after creation; `prefix` tells keys apart.","required":["keyId","prefix","createdAt"],"properties":{"keyId":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/ApiKeyId"},"prefix":{"type":"string","maxLength":16,"description":"The key's first characters."},"createdAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"revokedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
+const schema39 = {"type":"string","pattern":"^ak_[0-9A-Za-z]{8,40}$","example":"ak_01JD3P2K4M6N8Q0R2S4T6V8W0X"};
 const pattern7 = new RegExp("^ak_[0-9A-Za-z]{8,40}$", "u");
 
-function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate88.evaluated;
+const evaluated0 = validate87.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1479,16 +1347,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate88.errors = vErrors;
+validate87.errors = vErrors;
 return errors === 0;
 }
-validate88.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate87.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate87.evaluated;
+const evaluated0 = validate86.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1527,8 +1395,8 @@ vErrors.push(err2);
 errors++;
 }
 if(data.keyId !== undefined){
-if(!(validate88(data.keyId, {instancePath:instancePath+"/keyId",parentData:data,parentDataProperty:"keyId",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
+if(!(validate87(data.keyId, {instancePath:instancePath+"/keyId",parentData:data,parentDataProperty:"keyId",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
 errors = vErrors.length;
 }
 }
@@ -1580,16 +1448,16 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate87.errors = vErrors;
+validate86.errors = vErrors;
 return errors === 0;
 }
-validate87.evaluated = {"props":{"keyId":true,"prefix":true,"createdAt":true,"revokedAt":true},"dynamicProps":false,"dynamicItems":false};
+validate86.evaluated = {"props":{"keyId":true,"prefix":true,"createdAt":true,"revokedAt":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate78.evaluated;
+const evaluated0 = validate77.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1668,8 +1536,8 @@ vErrors.push(err6);
 errors++;
 }
 if(data.clientId !== undefined){
-if(!(validate79(data.clientId, {instancePath:instancePath+"/clientId",parentData:data,parentDataProperty:"clientId",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
+if(!(validate78(data.clientId, {instancePath:instancePath+"/clientId",parentData:data,parentDataProperty:"clientId",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
 errors = vErrors.length;
 }
 }
@@ -1705,8 +1573,8 @@ errors = vErrors.length;
 }
 }
 if(data.plan !== undefined){
-if(!(validate72(data.plan, {instancePath:instancePath+"/plan",parentData:data,parentDataProperty:"plan",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+if(!(validate71(data.plan, {instancePath:instancePath+"/plan",parentData:data,parentDataProperty:"plan",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
 errors = vErrors.length;
 }
 }
@@ -1715,8 +1583,8 @@ let data4 = data.scopes;
 if(Array.isArray(data4)){
 const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate83(data4[i0], {instancePath:instancePath+"/scopes/" + i0,parentData:data4,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+if(!(validate82(data4[i0], {instancePath:instancePath+"/scopes/" + i0,parentData:data4,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
 errors = vErrors.length;
 }
 }
@@ -1733,8 +1601,8 @@ errors++;
 }
 }
 if(data.status !== undefined){
-if(!(validate85(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+if(!(validate84(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
 errors = vErrors.length;
 }
 }
@@ -1743,8 +1611,8 @@ let data7 = data.apiKeys;
 if(Array.isArray(data7)){
 const len1 = data7.length;
 for(let i1=0; i1<len1; i1++){
-if(!(validate87(data7[i1], {instancePath:instancePath+"/apiKeys/" + i1,parentData:data7,parentDataProperty:i1,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
+if(!(validate86(data7[i1], {instancePath:instancePath+"/apiKeys/" + i1,parentData:data7,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
 errors = vErrors.length;
 }
 }
@@ -1761,8 +1629,8 @@ errors++;
 }
 }
 if(data.requestedPlan !== undefined){
-if(!(validate72(data.requestedPlan, {instancePath:instancePath+"/requestedPlan",parentData:data,parentDataProperty:"requestedPlan",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+if(!(validate71(data.requestedPlan, {instancePath:instancePath+"/requestedPlan",parentData:data,parentDataProperty:"requestedPlan",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
 errors = vErrors.length;
 }
 }
@@ -1783,16 +1651,16 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate78.errors = vErrors;
+validate77.errors = vErrors;
 return errors === 0;
 }
-validate78.evaluated = {"props":{"clientId":true,"name":true,"partnerId":true,"plan":true,"scopes":true,"status":true,"apiKeys":true,"requestedPlan":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
+validate77.evaluated = {"props":{"clientId":true,"name":true,"partnerId":true,"plan":true,"scopes":true,"status":true,"apiKeys":true,"requestedPlan":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate77.evaluated;
+const evaluated0 = validate76.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1825,8 +1693,8 @@ let data0 = data.items;
 if(Array.isArray(data0)){
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate78(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+if(!(validate77(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
 errors = vErrors.length;
 }
 }
@@ -1859,200 +1727,18 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate77.errors = vErrors;
+validate76.errors = vErrors;
 return errors === 0;
 }
-validate77.evaluated = {"props":{"items":true,"nextCursor":true},"dynamicProps":false,"dynamicItems":false};
+validate76.evaluated = {"props":{"items":true,"nextCursor":true},"dynamicProps":false,"dynamicItems":false};
 
-export const createApp_body = validate97;
-const schema41 = {"type":"object","required":["name","plan","scopes"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"maxLength":200},"plan":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/PlanName"},"scopes":{"type":"array","minItems":1,"maxItems":50,"uniqueItems":true,"items":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/Scope"}},"partnerId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/PartnerId"}}};
-const func0 = require("ajv/dist/runtime/equal").default;
+export const createApp_response_201 = validate96;
+const schema40 = {"type":"object","description":"A new app with its credentials. `clientSecret` and `apiKey` appear in this response only; Concord stores\nonly their hashes.\n","required":["app","clientId","clientSecret","apiKey"],"properties":{"app":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/App"},"clientId":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/ClientId"},"clientSecret":{"type":"string","minLength":32,"maxLength":128},"apiKey":{"type":"string","minLength":32,"maxLength":128}}};
 
-function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate97.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.plan === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "plan"},message:"must have required property '"+"plan"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.scopes === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "scopes"},message:"must have required property '"+"scopes"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-for(const key0 in data){
-if(!((((key0 === "name") || (key0 === "plan")) || (key0 === "scopes")) || (key0 === "partnerId"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.name !== undefined){
-let data0 = data.name;
-if(typeof data0 === "string"){
-if(func1(data0) > 200){
-const err4 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(func1(data0) < 1){
-const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-else {
-const err6 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.plan !== undefined){
-if(!(validate72(data.plan, {instancePath:instancePath+"/plan",parentData:data,parentDataProperty:"plan",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
-errors = vErrors.length;
-}
-}
-if(data.scopes !== undefined){
-let data2 = data.scopes;
-if(Array.isArray(data2)){
-if(data2.length > 50){
-const err7 = {instancePath:instancePath+"/scopes",schemaPath:"#/properties/scopes/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-if(data2.length < 1){
-const err8 = {instancePath:instancePath+"/scopes",schemaPath:"#/properties/scopes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-const len0 = data2.length;
-for(let i0=0; i0<len0; i0++){
-if(!(validate83(data2[i0], {instancePath:instancePath+"/scopes/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
-errors = vErrors.length;
-}
-}
-let i1 = data2.length;
-let j0;
-if(i1 > 1){
-outer0:
-for(;i1--;){
-for(j0 = i1; j0--;){
-if(func0(data2[i1], data2[j0])){
-const err9 = {instancePath:instancePath+"/scopes",schemaPath:"#/properties/scopes/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-break outer0;
-}
-}
-}
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/scopes",schemaPath:"#/properties/scopes/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-if(data.partnerId !== undefined){
-if(!(validate56(data.partnerId, {instancePath:instancePath+"/partnerId",parentData:data,parentDataProperty:"partnerId",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-validate97.errors = vErrors;
-return errors === 0;
-}
-validate97.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const createApp_response_201 = validate101;
-const schema42 = {"type":"object","description":"A new app with its credentials. `clientSecret` and `apiKey` appear in this response only; Concord stores\nonly their hashes.\n","required":["app","clientId","clientSecret","apiKey"],"properties":{"app":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/App"},"clientId":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/ClientId"},"clientSecret":{"type":"string","minLength":32,"maxLength":128},"apiKey":{"type":"string","minLength":32,"maxLength":128}}};
-
-function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate101.evaluated;
+const evaluated0 = validate96.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2101,14 +1787,14 @@ vErrors.push(err3);
 errors++;
 }
 if(data.app !== undefined){
-if(!(validate78(data.app, {instancePath:instancePath+"/app",parentData:data,parentDataProperty:"app",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+if(!(validate77(data.app, {instancePath:instancePath+"/app",parentData:data,parentDataProperty:"app",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
 errors = vErrors.length;
 }
 }
 if(data.clientId !== undefined){
-if(!(validate79(data.clientId, {instancePath:instancePath+"/clientId",parentData:data,parentDataProperty:"clientId",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
+if(!(validate78(data.clientId, {instancePath:instancePath+"/clientId",parentData:data,parentDataProperty:"clientId",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
 errors = vErrors.length;
 }
 }
@@ -2193,17 +1879,17 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate101.errors = vErrors;
+validate96.errors = vErrors;
 return errors === 0;
 }
-validate101.evaluated = {"props":{"app":true,"clientId":true,"clientSecret":true,"apiKey":true},"dynamicProps":false,"dynamicItems":false};
+validate96.evaluated = {"props":{"app":true,"clientId":true,"clientSecret":true,"apiKey":true},"dynamicProps":false,"dynamicItems":false};
 
-export const getApp_response_200 = validate104;
+export const getApp_response_200 = validate99;
 
-function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate104.evaluated;
+const evaluated0 = validate99.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2282,8 +1968,8 @@ vErrors.push(err6);
 errors++;
 }
 if(data.clientId !== undefined){
-if(!(validate79(data.clientId, {instancePath:instancePath+"/clientId",parentData:data,parentDataProperty:"clientId",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
+if(!(validate78(data.clientId, {instancePath:instancePath+"/clientId",parentData:data,parentDataProperty:"clientId",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
 errors = vErrors.length;
 }
 }
@@ -2319,8 +2005,8 @@ errors = vErrors.length;
 }
 }
 if(data.plan !== undefined){
-if(!(validate72(data.plan, {instancePath:instancePath+"/plan",parentData:data,parentDataProperty:"plan",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+if(!(validate71(data.plan, {instancePath:instancePath+"/plan",parentData:data,parentDataProperty:"plan",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
 errors = vErrors.length;
 }
 }
@@ -2329,8 +2015,8 @@ let data4 = data.scopes;
 if(Array.isArray(data4)){
 const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate83(data4[i0], {instancePath:instancePath+"/scopes/" + i0,parentData:data4,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+if(!(validate82(data4[i0], {instancePath:instancePath+"/scopes/" + i0,parentData:data4,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
 errors = vErrors.length;
 }
 }
@@ -2347,8 +2033,8 @@ errors++;
 }
 }
 if(data.status !== undefined){
-if(!(validate85(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+if(!(validate84(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
 errors = vErrors.length;
 }
 }
@@ -2357,8 +2043,8 @@ let data7 = data.apiKeys;
 if(Array.isArray(data7)){
 const len1 = data7.length;
 for(let i1=0; i1<len1; i1++){
-if(!(validate87(data7[i1], {instancePath:instancePath+"/apiKeys/" + i1,parentData:data7,parentDataProperty:i1,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
+if(!(validate86(data7[i1], {instancePath:instancePath+"/apiKeys/" + i1,parentData:data7,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
 errors = vErrors.length;
 }
 }
@@ -2375,8 +2061,8 @@ errors++;
 }
 }
 if(data.requestedPlan !== undefined){
-if(!(validate72(data.requestedPlan, {instancePath:instancePath+"/requestedPlan",parentData:data,parentDataProperty:"requestedPlan",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+if(!(validate71(data.requestedPlan, {instancePath:instancePath+"/requestedPlan",parentData:data,parentDataProperty:"requestedPlan",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
 errors = vErrors.length;
 }
 }
@@ -2397,18 +2083,18 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate104.errors = vErrors;
+validate99.errors = vErrors;
 return errors === 0;
 }
-validate104.evaluated = {"props":{"clientId":true,"name":true,"partnerId":true,"plan":true,"scopes":true,"status":true,"apiKeys":true,"requestedPlan":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
+validate99.evaluated = {"props":{"clientId":true,"name":true,"partnerId":true,"plan":true,"scopes":true,"status":true,"apiKeys":true,"requestedPlan":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
 
-export const rotateAppSecret_response_200 = validate113;
-const schema44 = {"type":"object","description":"The new client secret, shown this once.","required":["clientId","clientSecret"],"properties":{"clientId":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/ClientId"},"clientSecret":{"type":"string","minLength":32,"maxLength":128}}};
+export const rotateAppSecret_response_200 = validate108;
+const schema42 = {"type":"object","description":"The new client secret, shown this once.","required":["clientId","clientSecret"],"properties":{"clientId":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/ClientId"},"clientSecret":{"type":"string","minLength":32,"maxLength":128}}};
 
-function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate113.evaluated;
+const evaluated0 = validate108.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2437,8 +2123,8 @@ vErrors.push(err1);
 errors++;
 }
 if(data.clientId !== undefined){
-if(!(validate79(data.clientId, {instancePath:instancePath+"/clientId",parentData:data,parentDataProperty:"clientId",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
+if(!(validate78(data.clientId, {instancePath:instancePath+"/clientId",parentData:data,parentDataProperty:"clientId",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
 errors = vErrors.length;
 }
 }
@@ -2488,18 +2174,18 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate113.errors = vErrors;
+validate108.errors = vErrors;
 return errors === 0;
 }
-validate113.evaluated = {"props":{"clientId":true,"clientSecret":true},"dynamicProps":false,"dynamicItems":false};
+validate108.evaluated = {"props":{"clientId":true,"clientSecret":true},"dynamicProps":false,"dynamicItems":false};
 
-export const createApiKey_response_201 = validate115;
-const schema45 = {"type":"object","description":"A new API key, shown this once.","required":["keyId","apiKey"],"properties":{"keyId":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/ApiKeyId"},"apiKey":{"type":"string","minLength":32,"maxLength":128},"prefix":{"type":"string","maxLength":16},"createdAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
+export const createApiKey_response_201 = validate110;
+const schema43 = {"type":"object","description":"A new API key, shown this once.","required":["keyId","apiKey"],"properties":{"keyId":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/ApiKeyId"},"apiKey":{"type":"string","minLength":32,"maxLength":128},"prefix":{"type":"string","maxLength":16},"createdAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
 
-function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate110(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate115.evaluated;
+const evaluated0 = validate110.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2528,8 +2214,8 @@ vErrors.push(err1);
 errors++;
 }
 if(data.keyId !== undefined){
-if(!(validate88(data.keyId, {instancePath:instancePath+"/keyId",parentData:data,parentDataProperty:"keyId",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
+if(!(validate87(data.keyId, {instancePath:instancePath+"/keyId",parentData:data,parentDataProperty:"keyId",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
 errors = vErrors.length;
 }
 }
@@ -2610,78 +2296,20 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate115.errors = vErrors;
+validate110.errors = vErrors;
 return errors === 0;
 }
-validate115.evaluated = {"props":{"keyId":true,"apiKey":true,"prefix":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
+validate110.evaluated = {"props":{"keyId":true,"apiKey":true,"prefix":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
 
-export const requestPlanChange_body = validate118;
-const schema46 = {"type":"object","required":["plan"],"additionalProperties":false,"properties":{"plan":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/PlanName"}}};
-
-function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate118.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.plan === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "plan"},message:"must have required property '"+"plan"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-for(const key0 in data){
-if(!(key0 === "plan")){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-if(data.plan !== undefined){
-if(!(validate72(data.plan, {instancePath:instancePath+"/plan",parentData:data,parentDataProperty:"plan",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-validate118.errors = vErrors;
-return errors === 0;
-}
-validate118.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const listSigningKeys_response_200 = validate120;
-const schema47 = {"type":"object","required":["items"],"properties":{"items":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/SigningKey"}}}};
-const schema48 = {"type":"object","required":["kid","alg","status","createdAt"],"properties":{"kid":{"type":"string","pattern":"^sig_[0-9A-Za-z]{8,40}$","description":"The JWT header `kid` and JWKS key id."},"alg":{"type":"string","const":"ES256"},"status":{"type":"string","enum":["active","retiring"],"description":"`active` signs new tokens (exactly one is); `retiring` only verifies tokens it signed earlier."},"createdAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"retiringSince":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
+export const listSigningKeys_response_200 = validate113;
+const schema44 = {"type":"object","required":["items"],"properties":{"items":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/SigningKey"}}}};
+const schema45 = {"type":"object","required":["kid","alg","status","createdAt"],"properties":{"kid":{"type":"string","pattern":"^sig_[0-9A-Za-z]{8,40}$","description":"The JWT header `kid` and JWKS key id."},"alg":{"type":"string","const":"ES256"},"status":{"type":"string","enum":["active","retiring"],"description":"`active` signs new tokens (exactly one is); `retiring` only verifies tokens it signed earlier."},"createdAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"retiringSince":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
 const pattern8 = new RegExp("^sig_[0-9A-Za-z]{8,40}$", "u");
 
-function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate121.evaluated;
+const evaluated0 = validate114.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2790,7 +2418,7 @@ vErrors.push(err8);
 errors++;
 }
 if(!((data2 === "active") || (data2 === "retiring"))){
-const err9 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema48.properties.status.enum},message:"must be equal to one of the allowed values"};
+const err9 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema45.properties.status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2823,16 +2451,16 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate121.errors = vErrors;
+validate114.errors = vErrors;
 return errors === 0;
 }
-validate121.evaluated = {"props":{"kid":true,"alg":true,"status":true,"createdAt":true,"retiringSince":true},"dynamicProps":false,"dynamicItems":false};
+validate114.evaluated = {"props":{"kid":true,"alg":true,"status":true,"createdAt":true,"retiringSince":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate120.evaluated;
+const evaluated0 = validate113.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2855,8 +2483,8 @@ let data0 = data.items;
 if(Array.isArray(data0)){
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate121(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
+if(!(validate114(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
 errors = vErrors.length;
 }
 }
@@ -2883,21 +2511,21 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate120.errors = vErrors;
+validate113.errors = vErrors;
 return errors === 0;
 }
-validate120.evaluated = {"props":{"items":true},"dynamicProps":false,"dynamicItems":false};
+validate113.evaluated = {"props":{"items":true},"dynamicProps":false,"dynamicItems":false};
 
-export const listDeadLetters_response_200 = validate125;
-const schema49 = {"type":"object","required":["items","nextCursor"],"properties":{"items":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/DeadLetter"}},"nextCursor":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/NextCursor"}}};
-const schema50 = {"type":"object","description":"An event one consumer kept failing on, after its retries were spent.","required":["id","eventId","eventType","subject","consumer","reason","attempts","payload","firstFailedAt","lastFailedAt","status"],"properties":{"id":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/DeadLetterId"},"eventId":{"type":"string","maxLength":128,"description":"The CloudEvents `id` (also the NATS `Nats-Msg-Id`)."},"eventType":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/EventType"},"source":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/EventSource"},"subject":{"type":"string","maxLength":200,"description":"The CloudEvents `subject`: the aggregate's id."},"consumer":{"type":"string","maxLength":100,"description":"The consuming service that failed, e.g. `erp-sync`."},"reason":{"type":"string","maxLength":2000,"description":"The last failure."},"attempts":{"type":"integer","minimum":1},"payload":{"type":"object","description":"The event as published, a CloudEvents 1.0 structured JSON envelope."},"firstFailedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"lastFailedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"replayedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"status":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/DeadLetterStatus"}}};
-const schema51 = {"type":"string","pattern":"^dlq_[0-9A-Za-z]{8,40}$","example":"dlq_01JD3QD7F9H1K3M5P7R9T1V3X5"};
+export const listDeadLetters_response_200 = validate118;
+const schema46 = {"type":"object","required":["items","nextCursor"],"properties":{"items":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/DeadLetter"}},"nextCursor":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/NextCursor"}}};
+const schema47 = {"type":"object","description":"An event one consumer kept failing on, after its retries were spent.","required":["id","eventId","eventType","subject","consumer","reason","attempts","payload","firstFailedAt","lastFailedAt","status"],"properties":{"id":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/DeadLetterId"},"eventId":{"type":"string","maxLength":128,"description":"The CloudEvents `id` (also the NATS `Nats-Msg-Id`)."},"eventType":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/EventType"},"source":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/EventSource"},"subject":{"type":"string","maxLength":200,"description":"The CloudEvents `subject`: the aggregate's id."},"consumer":{"type":"string","maxLength":100,"description":"The consuming service that failed, e.g. `erp-sync`."},"reason":{"type":"string","maxLength":2000,"description":"The last failure."},"attempts":{"type":"integer","minimum":1},"payload":{"type":"object","description":"The event as published, a CloudEvents 1.0 structured JSON envelope."},"firstFailedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"lastFailedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"replayedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"status":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/DeadLetterStatus"}}};
+const schema48 = {"type":"string","pattern":"^dlq_[0-9A-Za-z]{8,40}$","example":"dlq_01JD3QD7F9H1K3M5P7R9T1V3X5"};
 const pattern9 = new RegExp("^dlq_[0-9A-Za-z]{8,40}$", "u");
 
-function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate127.evaluated;
+const evaluated0 = validate120.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2926,18 +2554,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate127.errors = vErrors;
+validate120.errors = vErrors;
 return errors === 0;
 }
-validate127.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate120.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema52 = {"type":"string","pattern":"^[a-z][a-z0-9-]*(\\.[a-z][a-z0-9-]*)+$","description":"A CloudEvents `type` from the event catalogue (`asyncapi/events.yaml`), e.g. `order.created`.","example":"order.created"};
+const schema49 = {"type":"string","pattern":"^[a-z][a-z0-9-]*(\\.[a-z][a-z0-9-]*)+$","description":"A CloudEvents `type` from the event catalogue (`asyncapi/events.yaml`), e.g. `order.created`.","example":"order.created"};
 const pattern10 = new RegExp("^[a-z][a-z0-9-]*(\\.[a-z][a-z0-9-]*)+$", "u");
 
-function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate129.evaluated;
+const evaluated0 = validate122.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2966,17 +2594,17 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate129.errors = vErrors;
+validate122.errors = vErrors;
 return errors === 0;
 }
-validate129.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate122.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema53 = {"type":"string","maxLength":200,"description":"A CloudEvents `source`, e.g. `/concord/orders`.","example":"/concord/orders"};
+const schema50 = {"type":"string","maxLength":200,"description":"A CloudEvents `source`, e.g. `/concord/orders`.","example":"/concord/orders"};
 
-function validate131(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate131.evaluated;
+const evaluated0 = validate124.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3005,17 +2633,17 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate131.errors = vErrors;
+validate124.errors = vErrors;
 return errors === 0;
 }
-validate131.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate124.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema54 = {"type":"string","enum":["pending","replayed"]};
+const schema51 = {"type":"string","enum":["pending","replayed"]};
 
-function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate136.evaluated;
+const evaluated0 = validate129.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3033,7 +2661,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((data === "pending") || (data === "replayed"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema54.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema51.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3042,16 +2670,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate136.errors = vErrors;
+validate129.errors = vErrors;
 return errors === 0;
 }
-validate136.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate129.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate126.evaluated;
+const evaluated0 = validate119.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3170,8 +2798,8 @@ vErrors.push(err10);
 errors++;
 }
 if(data.id !== undefined){
-if(!(validate127(data.id, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
+if(!(validate120(data.id, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
 errors = vErrors.length;
 }
 }
@@ -3201,14 +2829,14 @@ errors++;
 }
 }
 if(data.eventType !== undefined){
-if(!(validate129(data.eventType, {instancePath:instancePath+"/eventType",parentData:data,parentDataProperty:"eventType",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
+if(!(validate122(data.eventType, {instancePath:instancePath+"/eventType",parentData:data,parentDataProperty:"eventType",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
 errors = vErrors.length;
 }
 }
 if(data.source !== undefined){
-if(!(validate131(data.source, {instancePath:instancePath+"/source",parentData:data,parentDataProperty:"source",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
+if(!(validate124(data.source, {instancePath:instancePath+"/source",parentData:data,parentDataProperty:"source",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
 errors = vErrors.length;
 }
 }
@@ -3344,8 +2972,8 @@ errors = vErrors.length;
 }
 }
 if(data.status !== undefined){
-if(!(validate136(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
+if(!(validate129(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
 errors = vErrors.length;
 }
 }
@@ -3360,16 +2988,16 @@ vErrors.push(err22);
 }
 errors++;
 }
-validate126.errors = vErrors;
+validate119.errors = vErrors;
 return errors === 0;
 }
-validate126.evaluated = {"props":{"id":true,"eventId":true,"eventType":true,"source":true,"subject":true,"consumer":true,"reason":true,"attempts":true,"payload":true,"firstFailedAt":true,"lastFailedAt":true,"replayedAt":true,"status":true},"dynamicProps":false,"dynamicItems":false};
+validate119.evaluated = {"props":{"id":true,"eventId":true,"eventType":true,"source":true,"subject":true,"consumer":true,"reason":true,"attempts":true,"payload":true,"firstFailedAt":true,"lastFailedAt":true,"replayedAt":true,"status":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate125.evaluated;
+const evaluated0 = validate118.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3402,8 +3030,8 @@ let data0 = data.items;
 if(Array.isArray(data0)){
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate126(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
+if(!(validate119(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
 errors = vErrors.length;
 }
 }
@@ -3436,132 +3064,18 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate125.errors = vErrors;
+validate118.errors = vErrors;
 return errors === 0;
 }
-validate125.evaluated = {"props":{"items":true,"nextCursor":true},"dynamicProps":false,"dynamicItems":false};
+validate118.evaluated = {"props":{"items":true,"nextCursor":true},"dynamicProps":false,"dynamicItems":false};
 
-export const replayAllDeadLetters_body = validate140;
-const schema55 = {"type":"object","description":"Filters; all optional.","additionalProperties":false,"properties":{"source":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/EventSource"},"eventType":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/EventType"},"consumer":{"type":"string","maxLength":100},"limit":{"type":"integer","minimum":1,"maximum":1000,"default":1000}}};
+export const replayAllDeadLetters_response_200 = validate133;
+const schema52 = {"type":"object","required":["matched","replayed","failed"],"properties":{"matched":{"type":"integer","minimum":0,"description":"Pending dead letters that matched the filters."},"replayed":{"type":"integer","minimum":0,"description":"Handled by their consumer this time; now `replayed`."},"failed":{"type":"integer","minimum":0,"description":"Failed again; still `pending`."}}};
 
-function validate140(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate140.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
-if(!((((key0 === "source") || (key0 === "eventType")) || (key0 === "consumer")) || (key0 === "limit"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-if(data.source !== undefined){
-if(!(validate131(data.source, {instancePath:instancePath+"/source",parentData:data,parentDataProperty:"source",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
-errors = vErrors.length;
-}
-}
-if(data.eventType !== undefined){
-if(!(validate129(data.eventType, {instancePath:instancePath+"/eventType",parentData:data,parentDataProperty:"eventType",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
-errors = vErrors.length;
-}
-}
-if(data.consumer !== undefined){
-let data2 = data.consumer;
-if(typeof data2 === "string"){
-if(func1(data2) > 100){
-const err1 = {instancePath:instancePath+"/consumer",schemaPath:"#/properties/consumer/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-else {
-const err2 = {instancePath:instancePath+"/consumer",schemaPath:"#/properties/consumer/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-if(data.limit !== undefined){
-let data3 = data.limit;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-const err3 = {instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 1000 || isNaN(data3)){
-const err4 = {instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-if(data3 < 1 || isNaN(data3)){
-const err5 = {instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-validate140.errors = vErrors;
-return errors === 0;
-}
-validate140.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-export const replayAllDeadLetters_response_200 = validate143;
-const schema56 = {"type":"object","required":["matched","replayed","failed"],"properties":{"matched":{"type":"integer","minimum":0,"description":"Pending dead letters that matched the filters."},"replayed":{"type":"integer","minimum":0,"description":"Handled by their consumer this time; now `replayed`."},"failed":{"type":"integer","minimum":0,"description":"Failed again; still `pending`."}}};
-
-function validate143(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate143.evaluated;
+const evaluated0 = validate133.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3685,17 +3199,17 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate143.errors = vErrors;
+validate133.errors = vErrors;
 return errors === 0;
 }
-validate143.evaluated = {"props":{"matched":true,"replayed":true,"failed":true},"dynamicProps":false,"dynamicItems":false};
+validate133.evaluated = {"props":{"matched":true,"replayed":true,"failed":true},"dynamicProps":false,"dynamicItems":false};
 
-export const getDeadLetter_response_200 = validate144;
+export const getDeadLetter_response_200 = validate134;
 
-function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate134(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate144.evaluated;
+const evaluated0 = validate134.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3814,8 +3328,8 @@ vErrors.push(err10);
 errors++;
 }
 if(data.id !== undefined){
-if(!(validate127(data.id, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
+if(!(validate120(data.id, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
 errors = vErrors.length;
 }
 }
@@ -3845,14 +3359,14 @@ errors++;
 }
 }
 if(data.eventType !== undefined){
-if(!(validate129(data.eventType, {instancePath:instancePath+"/eventType",parentData:data,parentDataProperty:"eventType",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
+if(!(validate122(data.eventType, {instancePath:instancePath+"/eventType",parentData:data,parentDataProperty:"eventType",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
 errors = vErrors.length;
 }
 }
 if(data.source !== undefined){
-if(!(validate131(data.source, {instancePath:instancePath+"/source",parentData:data,parentDataProperty:"source",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
+if(!(validate124(data.source, {instancePath:instancePath+"/source",parentData:data,parentDataProperty:"source",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
 errors = vErrors.length;
 }
 }
@@ -3988,8 +3502,8 @@ errors = vErrors.length;
 }
 }
 if(data.status !== undefined){
-if(!(validate136(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
+if(!(validate129(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
 errors = vErrors.length;
 }
 }
@@ -4004,18 +3518,18 @@ vErrors.push(err22);
 }
 errors++;
 }
-validate144.errors = vErrors;
+validate134.errors = vErrors;
 return errors === 0;
 }
-validate144.evaluated = {"props":{"id":true,"eventId":true,"eventType":true,"source":true,"subject":true,"consumer":true,"reason":true,"attempts":true,"payload":true,"firstFailedAt":true,"lastFailedAt":true,"replayedAt":true,"status":true},"dynamicProps":false,"dynamicItems":false};
+validate134.evaluated = {"props":{"id":true,"eventId":true,"eventType":true,"source":true,"subject":true,"consumer":true,"reason":true,"attempts":true,"payload":true,"firstFailedAt":true,"lastFailedAt":true,"replayedAt":true,"status":true},"dynamicProps":false,"dynamicItems":false};
 
-export const getOpsSummary_response_200 = validate152;
-const schema58 = {"type":"object","required":["ordersAwaitingErp","ordersInException","returnsPendingDisposition","refundExceptions","deadLetters","outboxBacklog"],"properties":{"ordersAwaitingErp":{"type":"integer","minimum":0,"description":"Orders whose ERP sync is pending, in progress or retrying."},"ordersInException":{"type":"integer","minimum":0,"description":"Orders with any system sync in `exception`."},"returnsPendingDisposition":{"type":"integer","minimum":0,"description":"Returns received or inspected but not yet dispositioned."},"refundExceptions":{"type":"integer","minimum":0,"description":"Refunds in `exception` (e.g. the ERP credit memo could not be posted)."},"deadLetters":{"type":"integer","minimum":0,"description":"Dead letters still `pending`."},"outboxBacklog":{"type":"integer","minimum":0,"description":"Outbox events not yet published to the event bus."},"generatedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
+export const getOpsSummary_response_200 = validate142;
+const schema54 = {"type":"object","required":["ordersAwaitingErp","ordersInException","returnsPendingDisposition","refundExceptions","deadLetters","outboxBacklog"],"properties":{"ordersAwaitingErp":{"type":"integer","minimum":0,"description":"Orders whose ERP sync is pending, in progress or retrying."},"ordersInException":{"type":"integer","minimum":0,"description":"Orders with any system sync in `exception`."},"returnsPendingDisposition":{"type":"integer","minimum":0,"description":"Returns received or inspected but not yet dispositioned."},"refundExceptions":{"type":"integer","minimum":0,"description":"Refunds in `exception` (e.g. the ERP credit memo could not be posted)."},"deadLetters":{"type":"integer","minimum":0,"description":"Dead letters still `pending`."},"outboxBacklog":{"type":"integer","minimum":0,"description":"Outbox events not yet published to the event bus."},"generatedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
 
-function validate152(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate152.evaluated;
+const evaluated0 = validate142.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4250,10 +3764,10 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate152.errors = vErrors;
+validate142.errors = vErrors;
 return errors === 0;
 }
-validate152.evaluated = {"props":{"ordersAwaitingErp":true,"ordersInException":true,"returnsPendingDisposition":true,"refundExceptions":true,"deadLetters":true,"outboxBacklog":true,"generatedAt":true},"dynamicProps":false,"dynamicItems":false};
+validate142.evaluated = {"props":{"ordersAwaitingErp":true,"ordersInException":true,"returnsPendingDisposition":true,"refundExceptions":true,"deadLetters":true,"outboxBacklog":true,"generatedAt":true},"dynamicProps":false,"dynamicItems":false};
 
 export const listPartners_response_401 = listPartners_response_400;
 export const listPartners_response_403 = listPartners_response_400;
