@@ -202,3 +202,17 @@ describe('the admin API and the CLI on a running instance', () => {
     expect((await fetch(url('/v1/availability?sku=SKU-0001'), { headers: bearer(t) })).status).toBe(401);
   });
 });
+
+describe('GET /metrics', () => {
+  it('exposes requests by operation, app and status, latency, rate-limit rejections and process metrics', async () => {
+    const res = await fetch(url('/metrics'));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await res.text();
+    expect(text).toMatch(/concord_http_requests_total\{operation="orders\.v1\.listOrders",app="app_sandbox",status="501"\} [1-9]/);
+    expect(text).toMatch(/concord_http_requests_total\{operation="orders\.v1\.createOrder",app="app_sandbox",status="429"\} [1-9]/);
+    expect(text).toMatch(/concord_http_request_duration_seconds_bucket\{le="[0-9.]+",operation="auth\.v1\.issueToken"\} [1-9]/);
+    expect(text).toMatch(/concord_rate_limit_rejections_total\{plan="sandbox"\} [1-9]/);
+    expect(text).toContain('concord_process_resident_memory_bytes');
+  });
+});

@@ -1,4 +1,5 @@
 import type { Config } from '../platform/config';
+import type { GatewayMetrics } from './metrics/gateway-metrics';
 import type { Database } from '../platform/db/database';
 import type { Logger } from '../platform/logger';
 import type { AppRegistry, BootstrapResult } from './apps';
@@ -37,6 +38,7 @@ export async function createGatewayRuntime(opts: {
   db: Database;
   logger: Logger;
   knownScopes: ReadonlySet<string>;
+  metrics: GatewayMetrics;
   /** Extra in-process services by contract, e.g. `orders.v1`. */
   services?: (deps: { registry: AppRegistry; keys: SigningKeyStore }) => InProcessServices;
 }): Promise<GatewayRuntime> {
@@ -56,7 +58,14 @@ export async function createGatewayRuntime(opts: {
   const plans = await listPlans(db);
   const rateLimit = rateLimitPolicy.create(
     { plans: Object.fromEntries(plans.map((p) => [p.name, { ratePerSecond: p.ratePerSecond, burst: p.burst }])) },
-    { ...(redis ? { redis } : {}), onFallback: (err) => logger.warn({ err }, 'rate limits fell back to per-instance memory: Redis failed') },
+    {
+      ...(redis ? { redis } : {}),
+      onFallback: (err) => {
+        opts.metrics.rateLimitFallbacks.inc();
+        logger.warn({ err }, 'rate limits fell back to per-instance memory: Redis failed');
+      },
+      onRejected: (plan) => opts.metrics.rateLimitRejections.inc({ plan }),
+    },
   );
   const idempotency = createIdempotencyStore({ db, ...(redis ? { redis } : {}) });
 

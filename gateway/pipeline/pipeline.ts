@@ -7,14 +7,16 @@ import { createVersionStatusPolicy } from '../policies/version-status';
 import type { RouteManifestEntry } from '../../codegen/manifest-types';
 import type { GatewayRuntime } from '../runtime';
 import type { IdempotencyStore } from '../policies/idempotency';
+import type { GatewayMetrics } from '../metrics/gateway-metrics';
+import { createMetricsPolicy } from '../metrics/metrics-policy';
 import type { Policy } from './policy';
 
 /**
  * The gateway pipeline, in order. Before these, the server shell sets the correlation id and enforces size
  * limits, and the router answers unknown paths (404) and wrong methods (405). The upstream call is the route's
- * handler. Still to join, where DESIGN.md puts them: response validation and metrics (after the upstream call).
+ * handler. Still to join, where DESIGN.md puts it: response validation (after the upstream call).
  */
-export function createPipeline(runtime: () => GatewayRuntime, routes: readonly RouteManifestEntry[]): Policy[] {
+export function createPipeline(runtime: () => GatewayRuntime, routes: readonly RouteManifestEntry[], metrics: GatewayMetrics): Policy[] {
   return [
     // First: a retired version answers 410 before any other work; a deprecated one says so on every response.
     createVersionStatusPolicy({ routes }),
@@ -23,7 +25,9 @@ export function createPipeline(runtime: () => GatewayRuntime, routes: readonly R
     createRateLimitStep(() => runtime().rateLimit),
     createRequestValidation(),
     // Last before the upstream call: requests refused by any step above are never stored.
-    createIdempotencyPolicy({ store: lazyStore(runtime) }),
+    createIdempotencyPolicy({ store: lazyStore(runtime), onOutcome: (outcome) => metrics.idempotency.inc({ outcome }) }),
+    // After the response is sent.
+    createMetricsPolicy(metrics),
   ];
 }
 

@@ -7,6 +7,7 @@ import { inProcessUpstream } from '../../gateway/upstream/in-process';
 import type { GatewayRuntime } from '../../gateway/runtime';
 import { createGatewayRuntime } from '../../gateway/runtime';
 import { lateBound } from '../../gateway/pipeline/late-bound';
+import { createGatewayMetrics } from '../../gateway/metrics/gateway-metrics';
 import { appMigrations } from '../../gateway/apps';
 import type { BootstrapResult } from '../../gateway/apps';
 import { authMigrations } from '../../gateway/auth';
@@ -76,8 +77,10 @@ export async function startPlatform(
     // Routes come from the generated manifest and must exist before listen; the start-up gate holds them
     // at 503 until the contracts are checked and the database is ready.
     const runtime = lateBound<GatewayRuntime>('gateway runtime');
+    const metrics = createGatewayMetrics();
+    app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
     registerRoutes(app, buildRouteTable(routes), {
-      policies: createPipeline(runtime.get, routes),
+      policies: createPipeline(runtime.get, routes, metrics),
       handlerFor: inProcessUpstream(() => runtime.get().services),
     });
     // Closed first on shutdown (in-flight requests drain while the runtime and database are still there), and
@@ -100,7 +103,7 @@ export async function startPlatform(
     const applied = await migrate(db, [...platformMigrations, ...authMigrations, ...appMigrations, ...idempotencyMigrations]);
     onStep(applied.length ? `applied ${applied.length} migration(s)` : 'database schema up to date');
     checkpoint();
-    const gateway = await createGatewayRuntime({ config, db, logger, knownScopes: contracts.scopes });
+    const gateway = await createGatewayRuntime({ config, db, logger, knownScopes: contracts.scopes, metrics });
     cleanup.push(() => gateway.close());
     runtime.set(gateway);
     checkpoint();
