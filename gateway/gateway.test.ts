@@ -18,7 +18,11 @@ let sandbox: { client_id: string; client_secret: string; api_key: string };
 beforeAll(async () => {
   dir = await makeTempDir();
   // A 60 s window (60 points at 1/s) so that no test run crosses a window boundary.
-  const config = loadConfig({ PORT: '0', CONCORD_DATA_DIR: dir.path, CONCORD_PLANS: '{"sandbox":{"ratePerSecond":1,"burst":60}}' }, { root: REPO_ROOT });
+  // Every response is checked against its contract: a violation would be a 502 and fail the test that saw it.
+  const config = loadConfig(
+    { PORT: '0', CONCORD_DATA_DIR: dir.path, CONCORD_PLANS: '{"sandbox":{"ratePerSecond":1,"burst":60}}', CONCORD_RESPONSE_VALIDATION: 'enforce' },
+    { root: REPO_ROOT },
+  );
   platform = await startPlatform(config, createLogger({ level: 'silent' }));
   if (!platform.bootstrap) throw new Error('expected first-start credentials');
   ({ admin, sandbox } = platform.bootstrap);

@@ -23,6 +23,8 @@ export interface Config {
   jwtAudience: string;
   /** Base64 of 32 bytes; seals the signing keys. Required when instances share one PostgreSQL. */
   masterKey?: string;
+  /** Response validation against the contracts: off (default), log, or enforce (502 on a violation; tests). */
+  responseValidation: 'off' | 'log' | 'enforce';
   /** Plan rate overrides, e.g. `{"sandbox":{"ratePerSecond":5}}` from CONCORD_PLANS. */
   plans?: Record<string, { ratePerSecond?: number; burst?: number }>;
 }
@@ -39,6 +41,12 @@ function port(value: string | undefined, fallback: number): number {
 }
 
 const optional = (v: string | undefined): string | undefined => (v && v.trim() ? v.trim() : undefined);
+
+function responseValidation(value: string | undefined): Config['responseValidation'] {
+  if (value === undefined) return 'off';
+  if (value === 'off' || value === 'log' || value === 'enforce') return value;
+  throw new ConfigError(`CONCORD_RESPONSE_VALIDATION must be off, log or enforce, not '${value}'`);
+}
 
 function plans(value: string | undefined): Config['plans'] {
   if (!value) return undefined;
@@ -66,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     logLevel: optional(env.LOG_LEVEL) ?? 'info',
     role: 'all',
     root,
+    responseValidation: responseValidation(optional(env.CONCORD_RESPONSE_VALIDATION)),
     jwtIssuer: optional(env.CONCORD_JWT_ISSUER) ?? 'urn:concord:gateway',
     jwtAudience: optional(env.CONCORD_JWT_AUDIENCE) ?? 'urn:concord:api',
     ...(masterKey ? { masterKey } : {}),

@@ -3,6 +3,8 @@ import { createAuthorization } from '../policies/authorization';
 import { createRateLimitStep } from '../policies/rate-limit/hooks';
 import { createIdempotencyPolicy } from '../policies/idempotency';
 import { createRequestValidation } from '../policies/request-validation';
+import type { ResponseValidationMode } from '../policies/response-validation';
+import { createResponseValidation } from '../policies/response-validation';
 import { createVersionStatusPolicy } from '../policies/version-status';
 import type { RouteManifestEntry } from '../../codegen/manifest-types';
 import type { GatewayRuntime } from '../runtime';
@@ -14,9 +16,14 @@ import type { Policy } from './policy';
 /**
  * The gateway pipeline, in order. Before these, the server shell sets the correlation id and enforces size
  * limits, and the router answers unknown paths (404) and wrong methods (405). The upstream call is the route's
- * handler. Still to join, where DESIGN.md puts it: response validation (after the upstream call).
+ * handler; response validation and metrics follow it.
  */
-export function createPipeline(runtime: () => GatewayRuntime, routes: readonly RouteManifestEntry[], metrics: GatewayMetrics): Policy[] {
+export function createPipeline(
+  runtime: () => GatewayRuntime,
+  routes: readonly RouteManifestEntry[],
+  metrics: GatewayMetrics,
+  responseValidation: ResponseValidationMode,
+): Policy[] {
   return [
     // First: a retired version answers 410 before any other work; a deprecated one says so on every response.
     createVersionStatusPolicy({ routes }),
@@ -26,7 +33,8 @@ export function createPipeline(runtime: () => GatewayRuntime, routes: readonly R
     createRequestValidation(),
     // Last before the upstream call: requests refused by any step above are never stored.
     createIdempotencyPolicy({ store: lazyStore(runtime), onOutcome: (outcome) => metrics.idempotency.inc({ outcome }) }),
-    // After the response is sent.
+    // On the way out: the response against its contract (onSend), then metrics once it is sent (onResponse).
+    createResponseValidation(responseValidation),
     createMetricsPolicy(metrics),
   ];
 }

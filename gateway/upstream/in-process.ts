@@ -30,11 +30,18 @@ export type InProcessServices = Partial<Record<string, Partial<Record<string, Se
 
 const anonymous = (req: FastifyRequest): CallerContext => ({ correlationId: req.id, scopes: [] });
 
+/** Responses an upstream produced, as opposed to the gateway's own (401, 429, 501…): response validation judges these. */
+const upstreamAnswered = new WeakSet<FastifyRequest>();
+export const markUpstreamResponse = (req: FastifyRequest): void => void upstreamAnswered.add(req);
+export const isUpstreamResponse = (req: FastifyRequest): boolean => upstreamAnswered.has(req);
+
 /** The upstream call on the embedded default: the operation's handler, called in process. */
 export function inProcessUpstream(services: () => InProcessServices): (route: RouteManifestEntry) => RouteHandlerMethod {
   return (route) => {
     const unserved = notImplemented(route);
     const contractKey = `${route.api}.v${route.version}`;
+    // The media type of each status as the contract declares it (problem+json, or OAuth's plain JSON errors).
+    const mediaTypeOf = new Map(Object.entries(route.responses).map(([status, r]) => [Number(status), r.contentTypes[0]]));
     // Services exist once start-up has finished (see pipeline/late-bound.ts), so the lookup happens per call.
     return async function upstream(this: unknown, req: FastifyRequest, reply: FastifyReply) {
       const handler = services()[contractKey]?.[route.operationId];
@@ -50,9 +57,10 @@ export function inProcessUpstream(services: () => InProcessServices): (route: Ro
       );
       if (result.headers) reply.headers(result.headers);
       reply.code(result.status);
+      markUpstreamResponse(req);
       if (result.body === undefined) return reply.send();
-      // Errors are problem+json everywhere; success bodies are JSON.
-      if (result.status >= 400 && !reply.hasHeader('content-type')) reply.type('application/problem+json');
+      const declared = mediaTypeOf.get(result.status) ?? (result.status >= 400 ? 'application/problem+json' : undefined);
+      if (declared && !reply.hasHeader('content-type')) reply.type(declared);
       return reply.send(result.body);
     };
   };

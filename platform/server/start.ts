@@ -80,7 +80,7 @@ export async function startPlatform(
     const metrics = createGatewayMetrics();
     app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
     registerRoutes(app, buildRouteTable(routes), {
-      policies: createPipeline(runtime.get, routes, metrics),
+      policies: createPipeline(runtime.get, routes, metrics, config.responseValidation),
       handlerFor: inProcessUpstream(() => runtime.get().services),
     });
     // Closed first on shutdown (in-flight requests drain while the runtime and database are still there), and
