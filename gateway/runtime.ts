@@ -57,7 +57,7 @@ export async function createGatewayRuntime(opts: {
   const redis = config.redisUrl ? createOwnedRedisClient(config.redisUrl, 'gateway') : undefined;
   const plans = await listPlans(db);
   const rateLimit = rateLimitPolicy.create(
-    { plans: Object.fromEntries(plans.map((p) => [p.name, { ratePerSecond: p.ratePerSecond, burst: p.burst }])) },
+    { plans: Object.fromEntries(plans.map((p) => [p.name, { ratePerSecond: p.ratePerSecond, burst: p.burst }])), keyPrefix: `${config.redisPrefix}:rl` },
     {
       ...(redis ? { redis } : {}),
       onFallback: (err) => {
@@ -67,7 +67,7 @@ export async function createGatewayRuntime(opts: {
       onRejected: (plan) => opts.metrics.rateLimitRejections.inc({ plan }),
     },
   );
-  const idempotency = createIdempotencyStore({ db, ...(redis ? { redis } : {}) });
+  const idempotency = createIdempotencyStore({ db, ...(redis ? { redis, redisKeyPrefix: `${config.redisPrefix}:idem` } : {}) });
 
   const appStatus = createAppStatusCache(async (clientId) => {
     const app = await registry.getApp(clientId);

@@ -12,6 +12,8 @@ export interface Config {
   /** PostgreSQL instead of PGlite when set. */
   databaseUrl?: string;
   redisUrl?: string;
+  /** Namespace of every Redis key, so environments sharing one Redis never share budgets or locks. */
+  redisPrefix: string;
   natsUrl?: string;
   sandbox: boolean;
   logLevel: string;
@@ -75,6 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     role: 'all',
     root,
     responseValidation: responseValidation(optional(env.CONCORD_RESPONSE_VALIDATION)),
+    redisPrefix: optional(env.CONCORD_REDIS_PREFIX) ?? 'concord',
     jwtIssuer: optional(env.CONCORD_JWT_ISSUER) ?? 'urn:concord:gateway',
     jwtAudience: optional(env.CONCORD_JWT_AUDIENCE) ?? 'urn:concord:api',
     ...(masterKey ? { masterKey } : {}),

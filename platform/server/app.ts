@@ -49,6 +49,21 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       return typeof given === 'string' && VALID_CORRELATION_ID.test(given) ? given : randomUUID();
     },
     return503OnClosing: true,
+    // Node's HTTP parser refuses headers over 16 KB before any route runs; say so as problem+json.
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket) => {
+      const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+      const status = tooLarge ? 431 : 400;
+      const body = JSON.stringify(
+        tooLarge
+          ? problem('headers-too-large', 431, 'Request headers too large', { detail: 'Request headers are limited to 16 KB.' })
+          : problem('bad-request', 400, 'Bad request', { detail: 'The request could not be parsed.' }),
+      );
+      if (socket.writable) {
+        socket.end(
+          `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
+      } else socket.destroy(err);
+    },
   });
 
   // Fastify's JSON parser with a nesting limit on top: a deeply nested body is a cheap way to burn CPU in every
