@@ -1,4 +1,4 @@
-import Ajv from 'ajv';
+import { parsePolicyConfig } from '../../pipeline/policy-config';
 import { DEFAULT_LOCK_SECONDS, DEFAULT_REDIS_KEY_PREFIX, DEFAULT_TTL_SECONDS } from './store';
 
 /** What an operator configures; it spreads into `createIdempotencyStore({ db, redis, ...config })`. */
@@ -30,18 +30,11 @@ export class IdempotencyConfigError extends Error {
 
 /** Validates the config and fills in defaults. Once at start-up: it compiles the schema. The input is not modified. */
 export function parseIdempotencyConfig(input: unknown = {}): IdempotencyConfig {
-  const validate = new Ajv({ allErrors: true, useDefaults: true, strict: true }).compile<IdempotencyConfig>(configSchema);
-  const config: unknown = structuredClone(input);
-  if (!validate(config)) {
-    const problems = (validate.errors ?? []).map((e) =>
-      e.keyword === 'additionalProperties'
-        ? `${String((e.params as { additionalProperty: string }).additionalProperty)} is not a known field`
-        : `${e.instancePath.slice(1) || '(root)'} ${e.message ?? 'is invalid'}`,
-    );
-    throw new IdempotencyConfigError(`idempotency config: ${problems.join('; ')}`);
-  }
-  if (config.lockSeconds > config.ttlSeconds) {
-    throw new IdempotencyConfigError('idempotency config: lockSeconds must not exceed ttlSeconds');
-  }
-  return config;
+  return parsePolicyConfig<IdempotencyConfig>({
+    policy: 'idempotency',
+    schema: configSchema,
+    input,
+    makeError: (message) => new IdempotencyConfigError(message),
+    check: (c) => (c.lockSeconds > c.ttlSeconds ? ['lockSeconds must not exceed ttlSeconds'] : []),
+  });
 }

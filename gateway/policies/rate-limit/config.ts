@@ -1,5 +1,4 @@
-import Ajv from 'ajv';
-import type { ErrorObject } from 'ajv';
+import { parsePolicyConfig } from '../../pipeline/policy-config';
 
 export interface PlanLimit {
   /** Sustained rate: the long-run average the plan allows, in points per second. */
@@ -65,23 +64,19 @@ export class RateLimitConfigError extends Error {
   override readonly name = 'RateLimitConfigError';
 }
 
-/**
- * Validates the policy's config and fills in defaults. Meant to run once at start-up: it compiles the schema
- * each time it is called. The input is not modified.
- */
+/** Validates the policy's config and fills in defaults; run once at start-up. The input is not modified. */
 export function parseRateLimitConfig(input: unknown = {}): RateLimitConfig {
-  const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true });
-  const validate = ajv.compile<RateLimitConfig>(rateLimitConfigSchema);
-  // ajv writes defaults into the object it validates; the caller's object stays theirs.
-  const config: unknown = structuredClone(input);
-  if (!validate(config)) {
-    // An error carrying `propertyName` is the inner half of a propertyNames failure, which is reported whole.
-    const errors = (validate.errors ?? []).filter((e) => e.propertyName === undefined);
-    throw new RateLimitConfigError(`rate-limit config: ${errors.map(describeAjvError).join('; ')}`);
-  }
-  const problems = Object.entries(config.plans).flatMap(([name, plan]) => planProblems(name, plan));
-  if (problems.length > 0) throw new RateLimitConfigError(`rate-limit config: ${problems.join('; ')}`);
-  return config;
+  return parsePolicyConfig<RateLimitConfig>({
+    policy: 'rate-limit',
+    schema: rateLimitConfigSchema,
+    input,
+    makeError: (message) => new RateLimitConfigError(message),
+    describe: (error, field) =>
+      error.keyword === 'propertyNames'
+        ? `${field === '(root)' ? '' : `${field}.`}${String((error.params as Record<string, unknown>).propertyName)}: plan names must match ${PLAN_NAME_PATTERN}`
+        : undefined,
+    check: (config) => Object.entries(config.plans).flatMap(([name, plan]) => planProblems(name, plan)),
+  });
 }
 
 function planProblems(name: string, { ratePerSecond, burst }: PlanLimit): string[] {
@@ -94,23 +89,3 @@ function planProblems(name: string, { ratePerSecond, burst }: PlanLimit): string
   return [];
 }
 
-function describeAjvError(error: ErrorObject): string {
-  const path = error.instancePath.split('/').slice(1).map(unescapePointer);
-  const params = error.params as Record<string, unknown>;
-  if (error.keyword === 'additionalProperties') {
-    return `${fieldName([...path, String(params.additionalProperty)])} is not a known field`;
-  }
-  if (error.keyword === 'required') return `${fieldName([...path, String(params.missingProperty)])} is required`;
-  if (error.keyword === 'propertyNames') {
-    return `${fieldName([...path, String(params.propertyName)])}: plan names must match ${PLAN_NAME_PATTERN}`;
-  }
-  return `${fieldName(path)} ${error.message ?? 'is invalid'}`;
-}
-
-function fieldName(path: string[]): string {
-  return path.length === 0 ? '(root)' : path.join('.');
-}
-
-function unescapePointer(segment: string): string {
-  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
-}

@@ -1,5 +1,4 @@
-import Ajv from 'ajv';
-import type { ErrorObject } from 'ajv';
+import { parsePolicyConfig } from '../../pipeline/policy-config';
 import { RFC3339_DATE_PATTERN, parseContractDate } from './dates';
 
 export interface VersionStatusConfig {
@@ -42,34 +41,23 @@ export class VersionStatusConfigError extends Error {
  * Runs once at start-up (it compiles the schema). Throws VersionStatusConfigError naming every bad field.
  */
 export function parseVersionStatusConfig(input: unknown = {}): VersionStatusConfig {
-  const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true });
-  const validate = ajv.compile<VersionStatusConfig>(versionStatusConfigSchema);
-  // ajv writes defaults into what it validates; the caller's object stays theirs.
-  const config: unknown = structuredClone(input);
-  if (!validate(config)) {
-    // An error carrying `propertyName` is the inner half of a propertyNames failure, which is reported whole.
-    const errors = (validate.errors ?? []).filter((e) => e.propertyName === undefined);
-    throw new VersionStatusConfigError(`version-status config: ${errors.map(describe).join('; ')}`);
-  }
-  // The pattern admits `2027-02-30`; only a real calendar date is a usable deprecation date.
-  const impossible = Object.entries(config.deprecatedAt).filter(([, date]) => !parseContractDate(date));
-  if (impossible.length > 0) {
-    throw new VersionStatusConfigError(
-      `version-status config: ${impossible.map(([file, date]) => `deprecatedAt["${file}"] (${date}) is not a valid date`).join('; ')}`,
-    );
-  }
+  const config = parsePolicyConfig<VersionStatusConfig>({
+    policy: 'version-status',
+    schema: versionStatusConfigSchema,
+    input,
+    makeError: (message) => new VersionStatusConfigError(message),
+    describe: (error, field) => {
+      if (error.keyword === 'propertyNames') return `${field}: "${String((error.params as Record<string, unknown>).propertyName)}" is not a contract path (contracts/….yaml)`;
+      if (error.keyword === 'pattern') return `${field} must be an RFC 3339 date, e.g. 2026-11-23`;
+      return undefined;
+    },
+    // The pattern admits `2027-02-30`; only a real calendar date is a usable deprecation date.
+    check: (c) =>
+      Object.entries(c.deprecatedAt)
+        .filter(([, date]) => !parseContractDate(date))
+        .map(([file, date]) => `deprecatedAt["${file}"] (${date}) is not a valid date`),
+  });
   return { deprecatedAt: { ...DEFAULT_DEPRECATED_AT, ...config.deprecatedAt } };
 }
 
-function describe(error: ErrorObject): string {
-  const params = error.params as Record<string, unknown>;
-  const field = error.instancePath === '' ? '(root)' : error.instancePath.slice(1).split('/').map(unescapePointer).join('.');
-  if (error.keyword === 'additionalProperties') return `${field === '(root)' ? '' : `${field}.`}${String(params.additionalProperty)} is not a known field`;
-  if (error.keyword === 'propertyNames') return `${field}: "${String(params.propertyName)}" is not a contract path (contracts/….yaml)`;
-  if (error.keyword === 'pattern') return `${field} must be an RFC 3339 date, e.g. 2026-11-23`;
-  return `${field} ${error.message ?? 'is invalid'}`;
-}
 
-function unescapePointer(segment: string): string {
-  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
-}
