@@ -53,7 +53,7 @@ export function inProcessUpstream(services: () => InProcessServices): (route: Ro
           headers: req.headers,
           body: req.body,
         },
-        req.caller ?? anonymous(req),
+        { ...(req.caller ?? anonymous(req)), traceparent: req.traceparent },
       );
       if (result.headers) reply.headers(result.headers);
       reply.code(result.status);

@@ -34,6 +34,8 @@ type BodyOf<Op> = Op extends { requestBody: infer R }
 /** Who is calling, as established by the gateway. Handlers must scope data to `partnerId`. */
 export interface CallerContext {
   correlationId: string;
+  /** W3C traceparent for this hop, to pass on to system API calls and events. */
+  traceparent?: string;
   clientId?: string;
   partnerId?: string;
   scopes: readonly string[];

@@ -3,6 +3,14 @@ import Fastify from 'fastify';
 import type { FastifyBaseLogger, FastifyBodyParser, FastifyInstance } from 'fastify';
 import type { Logger } from '../logger';
 import { PROBLEM_CONTENT_TYPE, problem } from './problem';
+import { continueTrace } from './trace-context';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** This hop's W3C traceparent, passed on to upstream calls and events. */
+    traceparent: string;
+  }
+}
 
 /** What `/readyz` asks before saying the instance can take traffic. */
 export type ReadinessCheck = () => Promise<void>;
@@ -88,8 +96,12 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     done(null, out);
   });
 
+  app.decorateRequest('traceparent', '');
   app.addHook('onRequest', async (req, reply) => {
     reply.header('X-Correlation-ID', req.id);
+    const trace = continueTrace(req.headers.traceparent);
+    req.traceparent = trace.traceparent;
+    req.log = req.log.child({ traceId: trace.traceId });
     if (!deps.isStarted() && !ALWAYS_SERVED.has(req.url.split('?')[0] ?? '')) {
       return reply
         .code(503)

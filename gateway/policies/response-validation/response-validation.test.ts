@@ -61,3 +61,18 @@ describe('the response-validation policy', () => {
     await app.close();
   });
 });
+
+describe('trace context through the in-process upstream', () => {
+  it('passes the traceparent to the handler, continuing the caller’s trace', async () => {
+    let seen: string | undefined;
+    const app = buildApp({ logger: createLogger({ level: 'silent' }), readiness: {}, isStarted: () => true });
+    registerRoutes(app, buildRouteTable(routes), {
+      policies: [],
+      handlerFor: inProcessUpstream(() => ({ 'admin.v1': { getPlan: async (_req, caller) => ((seen = caller.traceparent), { status: 200, body: goodPlan }) } })),
+    });
+    await app.ready();
+    await app.inject({ method: 'GET', url: '/admin/v1/plans/sandbox', headers: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' } });
+    expect(seen).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/);
+    await app.close();
+  });
+});
