@@ -51,11 +51,22 @@ export async function createGatewayRuntime(opts: {
   const keys = createSigningKeyStore({ db, masterKey, onRefreshError: (err) => logger.warn({ err }, 'signing key refresh failed') });
   await keys.ensureActiveKey();
   const issuer = createTokenIssuer({ keys, issuer: config.jwtIssuer, audience: config.jwtAudience });
-  const verifier = createTokenVerifier({ keys, issuer: config.jwtIssuer, audience: config.jwtAudience });
+  const verifier = createTokenVerifier({
+    keys,
+    issuer: config.jwtIssuer,
+    audience: config.jwtAudience,
+    trustedIssuers: config.trustedIssuers.map(({ issuer, audience, jwksUrl }) => ({ issuer, audience, jwksUrl })),
+  });
+  const externalPlan = new Map(config.trustedIssuers.map((t) => [t.issuer, t.plan]));
 
   // With REDIS_URL, one connection per instance holds the shared rate-limit budgets and idempotency locks.
   const redis = config.redisUrl ? createOwnedRedisClient(config.redisUrl, 'gateway') : undefined;
   const plans = await listPlans(db);
+  for (const t of config.trustedIssuers) {
+    if (!plans.some((p) => p.name === t.plan)) {
+      throw new Error(`CONCORD_TRUSTED_ISSUERS: issuer ${t.issuer} names plan '${t.plan}', which does not exist (${plans.map((p) => p.name).join(', ')})`);
+    }
+  }
   const rateLimit = rateLimitPolicy.create(
     { plans: Object.fromEntries(plans.map((p) => [p.name, { ratePerSecond: p.ratePerSecond, burst: p.burst }])), keyPrefix: `${config.redisPrefix}:rl` },
     {
@@ -74,7 +85,13 @@ export async function createGatewayRuntime(opts: {
     return app && { plan: app.plan, active: app.status === 'active' };
   });
   const authentication: AuthenticationDeps = {
-    verifyToken: (token) => verifier.verify(token),
+    async verifyToken(token) {
+      const v = await verifier.verify(token);
+      const plan = externalPlan.get(v.issuer);
+      if (plan === undefined) return v;
+      // An external caller is named with its issuer, so it can never be mistaken for a local app of the same id.
+      return { clientId: `${v.clientId}@${v.issuer}`, scopes: v.scopes, plan, ...(v.partnerId ? { partnerId: v.partnerId } : {}) };
+    },
     async verifyApiKey(key) {
       const { app } = await registry.verifyApiKey(key);
       return app && { clientId: app.clientId, scopes: [...app.scopes], plan: app.plan, ...(app.partnerId ? { partnerId: app.partnerId } : {}) };

@@ -25,3 +25,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: port })).toThrow(/PORT must be an integer from 0 to 65535/);
   });
 });
+
+describe('CONCORD_TRUSTED_ISSUERS', () => {
+  it('reads a JSON list of issuers and rejects malformed ones with a clear message', () => {
+    const ok = loadConfig({ CONCORD_TRUSTED_ISSUERS: '[{"issuer":"https://idp","audience":"a","jwksUrl":"https://idp/jwks","plan":"partner"}]' });
+    expect(ok.trustedIssuers).toEqual([{ issuer: 'https://idp', audience: 'a', jwksUrl: 'https://idp/jwks', plan: 'partner' }]);
+    expect(loadConfig({}).trustedIssuers).toEqual([]);
+    expect(() => loadConfig({ CONCORD_TRUSTED_ISSUERS: '{"issuer":"x"}' })).toThrow(/must be a JSON array/);
+    expect(() => loadConfig({ CONCORD_TRUSTED_ISSUERS: '[{"issuer":"x","audience":"a","plan":"p"}]' })).toThrow(/entry 0 has no jwksUrl/);
+  });
+});

@@ -27,8 +27,19 @@ export interface Config {
   masterKey?: string;
   /** Response validation against the contracts: off (default), log, or enforce (502 on a violation; tests). */
   responseValidation: 'off' | 'log' | 'enforce';
+  /** External identity providers whose tokens the gateway accepts (CONCORD_TRUSTED_ISSUERS). */
+  trustedIssuers: TrustedIssuerConfig[];
   /** Plan rate overrides, e.g. `{"sandbox":{"ratePerSecond":5}}` from CONCORD_PLANS. */
   plans?: Record<string, { ratePerSecond?: number; burst?: number }>;
+}
+
+export interface TrustedIssuerConfig {
+  issuer: string;
+  audience: string;
+  /** https, or http on loopback. */
+  jwksUrl: string;
+  /** The plan whose rate limits apply to this issuer's callers. */
+  plan: string;
 }
 
 export class ConfigError extends Error {
@@ -48,6 +59,25 @@ function responseValidation(value: string | undefined): Config['responseValidati
   if (value === undefined) return 'off';
   if (value === 'off' || value === 'log' || value === 'enforce') return value;
   throw new ConfigError(`CONCORD_RESPONSE_VALIDATION must be off, log or enforce, not '${value}'`);
+}
+
+function trustedIssuers(value: string | undefined): TrustedIssuerConfig[] {
+  if (!value) return [];
+  const usage = 'CONCORD_TRUSTED_ISSUERS must be a JSON array of {"issuer","audience","jwksUrl","plan"}';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new ConfigError(usage);
+  }
+  if (!Array.isArray(parsed)) throw new ConfigError(usage);
+  return parsed.map((entry, i) => {
+    const e = (entry ?? {}) as Record<string, unknown>;
+    for (const key of ['issuer', 'audience', 'jwksUrl', 'plan']) {
+      if (typeof e[key] !== 'string' || !(e[key] as string).trim()) throw new ConfigError(`${usage}: entry ${i} has no ${key}`);
+    }
+    return { issuer: e.issuer as string, audience: e.audience as string, jwksUrl: e.jwksUrl as string, plan: e.plan as string };
+  });
 }
 
 function plans(value: string | undefined): Config['plans'] {
@@ -78,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     root,
     responseValidation: responseValidation(optional(env.CONCORD_RESPONSE_VALIDATION)),
     redisPrefix: optional(env.CONCORD_REDIS_PREFIX) ?? 'concord',
+    trustedIssuers: trustedIssuers(optional(env.CONCORD_TRUSTED_ISSUERS)),
     jwtIssuer: optional(env.CONCORD_JWT_ISSUER) ?? 'urn:concord:gateway',
     jwtAudience: optional(env.CONCORD_JWT_AUDIENCE) ?? 'urn:concord:api',
     ...(masterKey ? { masterKey } : {}),

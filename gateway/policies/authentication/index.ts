@@ -8,8 +8,11 @@ export const configSchema = { type: 'object', additionalProperties: false, prope
 
 /** What authentication needs from the gateway's runtime. */
 export interface AuthenticationDeps {
-  /** Verifies a bearer token; rejects when it is not acceptable. Verified tokens are cached by the verifier. */
-  verifyToken(token: string): Promise<{ clientId: string; partnerId?: string; scopes: string[] }>;
+  /**
+   * Verifies a bearer token; rejects when it is not acceptable. Verified tokens are cached by the verifier.
+   * `plan` is set for callers of a trusted external issuer, whom the app registry does not know.
+   */
+  verifyToken(token: string): Promise<{ clientId: string; partnerId?: string; scopes: string[]; plan?: string }>;
   verifyApiKey(key: string): Promise<{ clientId: string; partnerId?: string; scopes: string[]; plan: string } | null>;
   /** The app's current plan and status, from a short-lived cache: a suspended app is refused within its TTL. */
   appStatus(clientId: string): Promise<{ plan: string; active: boolean } | undefined>;
@@ -48,9 +51,13 @@ function forRoute(deps: () => AuthenticationDeps, route: RouteManifestEntry) {
           req.log.info({ event: 'token-rejected' }, 'bearer token rejected');
           return unauthorized(req, reply, 'The access token is invalid or expired.', 'invalid_token');
         }
-        const status = await runtime.appStatus(verified.clientId);
-        if (!status?.active) return unauthorized(req, reply, 'The app is suspended or no longer exists.', 'invalid_token');
-        caller = { correlationId: req.id, clientId: verified.clientId, scopes: verified.scopes, plan: status.plan, method: 'bearer', ...(verified.partnerId ? { partnerId: verified.partnerId } : {}) };
+        let plan = verified.plan;
+        if (plan === undefined) {
+          const status = await runtime.appStatus(verified.clientId);
+          if (!status?.active) return unauthorized(req, reply, 'The app is suspended or no longer exists.', 'invalid_token');
+          plan = status.plan;
+        }
+        caller = { correlationId: req.id, clientId: verified.clientId, scopes: verified.scopes, plan, method: 'bearer', ...(verified.partnerId ? { partnerId: verified.partnerId } : {}) };
       } else if (typeof apiKey === 'string' && acceptsApiKey) {
         if (apiKey.length > 512) return unauthorized(req, reply, 'The API key is invalid.');
         const app = await runtime.verifyApiKey(apiKey);
