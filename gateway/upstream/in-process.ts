@@ -2,6 +2,10 @@ import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import type { RouteManifestEntry } from '../../codegen/manifest-types';
 import type { CallerContext } from '../../platform/http/handler-types';
 import { notImplemented } from '../routing/register-routes';
+import { storedHeaders } from '../policies/idempotency/response';
+import { failpoint } from '../../platform/failpoints';
+import type { UpstreamGuards } from './guard';
+import { UpstreamTimeout, withTimeout } from './guard';
 import '../pipeline/caller';
 
 /** What an in-process service handler receives: the validated, coerced request. */
@@ -35,10 +39,14 @@ const upstreamAnswered = new WeakSet<FastifyRequest>();
 export const markUpstreamResponse = (req: FastifyRequest): void => void upstreamAnswered.add(req);
 export const isUpstreamResponse = (req: FastifyRequest): boolean => upstreamAnswered.has(req);
 
-/** The upstream call on the embedded default: the operation's handler, called in process. */
-export function inProcessUpstream(services: () => InProcessServices): (route: RouteManifestEntry) => RouteHandlerMethod {
+/**
+ * The upstream call on the embedded default: the operation's handler, called in process, under its service's
+ * timeout and circuit breaker (`guards`, one per upstream service: orders, erp…).
+ */
+export function inProcessUpstream(services: () => InProcessServices, guards: UpstreamGuards): (route: RouteManifestEntry) => RouteHandlerMethod {
   return (route) => {
     const unserved = notImplemented(route);
+    const guard = guards.for(route.upstream);
     const contractKey = `${route.api}.v${route.version}`;
     // The media type of each status as the contract declares it (problem+json, or OAuth's plain JSON errors).
     const mediaTypeOf = new Map(Object.entries(route.responses).map(([status, r]) => [Number(status), r.contentTypes[0]]));
@@ -46,23 +54,67 @@ export function inProcessUpstream(services: () => InProcessServices): (route: Ro
     return async function upstream(this: unknown, req: FastifyRequest, reply: FastifyReply) {
       const handler = services()[contractKey]?.[route.operationId];
       if (!handler) return unserved.call(this as never, req, reply);
-      const result = await handler(
-        {
-          params: (req.params ?? {}) as Record<string, unknown>,
-          query: (req.query ?? {}) as Record<string, unknown>,
-          headers: req.headers,
-          body: req.body,
-        },
-        { ...(req.caller ?? anonymous(req)), traceparent: req.traceparent },
-      );
-      if (result.headers) reply.headers(result.headers);
-      reply.code(result.status);
+      const refused = guard.refuse(req, reply);
+      if (refused) return refused;
+      const commit = req.idempotencyCommit;
+      let timedOut = false;
+      const caller: CallerContext = { ...(req.caller ?? anonymous(req)), traceparent: req.traceparent };
+      if (commit) {
+        caller.idempotency = {
+          // The stored response must be byte for byte what this reply sends: same headers, same JSON.
+          commitResponse: (tx, response) => {
+            const body = response.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(response.body));
+            // After a timeout the 504 is gone already: store what this response would have carried, for the retry.
+            const headers = timedOut ? storedHeaders({ 'content-type': mediaTypeFor(response), ...response.headers }) : (prepare(reply, response), storedHeaders(reply.getHeaders()));
+            return commit(tx, { status: response.status, headers, body });
+          },
+        };
+      }
+      let result: ServiceResponse;
+      try {
+        result = await withTimeout(
+          handler(
+            {
+              params: (req.params ?? {}) as Record<string, unknown>,
+              query: (req.query ?? {}) as Record<string, unknown>,
+              headers: req.headers,
+              body: req.body,
+            },
+            caller,
+          ),
+          guard.timeoutMs,
+        );
+      } catch (err) {
+        if (!(err instanceof UpstreamTimeout)) {
+          guard.outcome(false, 'error');
+          throw err;
+        }
+        timedOut = true;
+        guard.outcome(false, 'timeout');
+        return guard.fail(req, reply, 504, 'timeout', `The ${route.upstream} service did not answer within ${guard.timeoutMs} ms.`);
+      }
+      // A problem the service chose to answer (a sandbox ERP that is "down", not ready yet) is an answer, not a
+      // broken service: only throwing and hanging count against the breaker.
+      guard.outcome(true);
+      // The crash-after-commit test kills the process here: committed, response not sent.
+      failpoint(`upstream-after-handler:${route.operationId}`);
+      prepare(reply, result);
       markUpstreamResponse(req);
       if (result.body === undefined) return reply.send();
-      const declared = mediaTypeOf.get(result.status) ?? (result.status >= 400 ? 'application/problem+json' : undefined);
-      if (declared && !reply.hasHeader('content-type')) reply.type(declared);
-      return reply.send(result.body);
+      // Serialized here rather than by Fastify, so a response committed with the state change is the same bytes.
+      return reply.send(JSON.stringify(result.body));
     };
+
+    function mediaTypeFor(result: ServiceResponse): string {
+      return mediaTypeOf.get(result.status) ?? (result.status >= 400 ? 'application/problem+json' : 'application/json');
+    }
+
+    function prepare(reply: FastifyReply, result: ServiceResponse): void {
+      if (result.headers) reply.headers(result.headers);
+      reply.code(result.status);
+      if (result.body === undefined) return;
+      if (!reply.hasHeader('content-type')) reply.type(mediaTypeFor(result));
+    }
   };
 }
 

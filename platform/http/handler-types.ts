@@ -4,6 +4,8 @@
  * may return to the statuses and bodies the contract declares.
  */
 
+import type { Queryable } from '../db/database';
+
 // openapi-typescript declares `query?:`, `header?:` and `path?:`, optional or `never`; both must be handled.
 type ParamsOf<Op, Where extends string> = Op extends { parameters: infer P }
   ? Where extends keyof P
@@ -25,11 +27,16 @@ type JsonContent<C> = C extends { content: infer M }
           : undefined
   : undefined;
 
+// A required body is `requestBody:`; an optional one `requestBody?:`, which the first test does not match.
 type BodyOf<Op> = Op extends { requestBody: infer R }
   ? undefined extends R
     ? JsonContent<NonNullable<R>> | undefined
     : JsonContent<R>
-  : undefined;
+  : Op extends { requestBody?: infer R }
+    ? [NonNullable<R>] extends [never]
+      ? undefined
+      : JsonContent<NonNullable<R>> | undefined
+    : undefined;
 
 /** Who is calling, as established by the gateway. Handlers must scope data to `partnerId`. */
 export interface CallerContext {
@@ -39,6 +46,12 @@ export interface CallerContext {
   clientId?: string;
   partnerId?: string;
   scopes: readonly string[];
+  /**
+   * Present when the request holds an Idempotency-Key claim. A handler that changes state calls `commitResponse`
+   * inside its transaction with the response it is about to return, so the state change and the stored response
+   * commit together and a crash between them cannot make a retry run the operation twice.
+   */
+  idempotency?: { commitResponse(tx: Queryable, response: { status: number; body: unknown; headers?: Readonly<Record<string, string>> }): Promise<void> };
 }
 
 export interface HandlerRequest<Op> {

@@ -5,7 +5,8 @@ import { computeFingerprint } from './fingerprint';
 import { readKeyHeader } from './key';
 import { keyInFlight, keyInvalid, keyMissing, keyReused, storeUnavailable } from './problems';
 import { isStoredStatus, payloadBytes, storedHeaders } from './response';
-import type { IdempotencyStore } from './store';
+import type { IdempotencyStore, StoredResponse } from './store';
+import type { Queryable } from '../../../platform/db/database';
 
 export { IdempotencyConfigError, configSchema, parseIdempotencyConfig } from './config';
 export type { IdempotencyConfig } from './config';
@@ -43,6 +44,25 @@ interface Claim {
   key: string;
   token: string;
   settled: boolean;
+  /** The handler stored its response in its own transaction (`commitWithin`); onSend only settles the claim. */
+  committed: boolean;
+}
+
+/**
+ * Stores the response for the request's key inside the handler's transaction. Throws IdempotencyClaimLost when
+ * the claim is no longer this request's, so the transaction rolls back instead of committing a second outcome.
+ */
+export type CommitWithin = (tx: Queryable, response: StoredResponse) => Promise<void>;
+
+export class IdempotencyClaimLost extends Error {
+  override readonly name = 'IdempotencyClaimLost';
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set while this request holds an Idempotency-Key claim; the in-process upstream hands it to the handler. */
+    idempotencyCommit?: CommitWithin;
+  }
 }
 
 /**
@@ -90,9 +110,17 @@ export function createIdempotencyPolicy({ store, onOutcome }: IdempotencyPolicyO
           return storeUnavailable(req, reply);
         }
         switch (begun.kind) {
-          case 'proceed':
-            claims.set(req, { clientId, key: header.key, token: begun.token, settled: false });
+          case 'proceed': {
+            const claim: Claim = { clientId, key: header.key, token: begun.token, settled: false, committed: false };
+            claims.set(req, claim);
+            req.idempotencyCommit = async (tx, response) => {
+              if (!(await store.completeWithin(tx, clientId, header.key, response, begun.token))) {
+                throw new IdempotencyClaimLost(`the claim on Idempotency-Key ${header.key} was lost before the handler committed`);
+              }
+              claim.committed = true;
+            };
             return undefined;
+          }
           case 'replay':
             onOutcome?.('replayed', route);
             return reply.code(begun.status).headers(begun.headers).header(REPLAYED_HEADER, 'true').send(begun.body);
@@ -110,6 +138,17 @@ export function createIdempotencyPolicy({ store, onOutcome }: IdempotencyPolicyO
       onSend: async (req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
         const claim = claims.get(req);
         if (!claim || claim.settled) return payload;
+        if (claim.committed) {
+          // Stored with the state change; what is left is releasing the claim (a Redis lock; a no-op for a row).
+          claim.settled = true;
+          try {
+            await store.abandon(claim.clientId, claim.key, claim.token);
+          } catch (err) {
+            req.log.warn({ err, idempotencyKey: claim.key }, 'idempotency: could not release a committed claim (it expires after lockSeconds)');
+          }
+          onOutcome?.('stored', route);
+          return payload;
+        }
         if (!isStoredStatus(reply.statusCode)) {
           await release(req, claim, route);
           return payload;

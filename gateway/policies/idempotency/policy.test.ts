@@ -335,6 +335,7 @@ describe('idempotency policy through a Fastify app', () => {
     const broken: IdempotencyStore = {
       begin: () => Promise.reject(new Error('database is down')),
       complete: () => Promise.reject(new Error('unreachable')),
+      completeWithin: () => Promise.reject(new Error('unreachable')),
       abandon: () => Promise.reject(new Error('unreachable')),
       purgeExpired: () => Promise.resolve(0),
     };

@@ -25,6 +25,7 @@ function token(result: BeginResult): string {
 }
 
 interface Harness {
+  db: Database;
   store(over?: Partial<IdempotencyStoreOptions>): IdempotencyStore;
   advance(seconds: number): void;
   /** Options and a wait that together make a claim stale: the clock for database claims, real time for Redis. */
@@ -115,6 +116,30 @@ function storeContract(h: () => Harness): void {
     expect(await store.begin('app-1', 'k1', FP_A)).toEqual({ kind: 'replay', ...RESPONSE });
   });
 
+  test('completeWithin stores the response with the caller\'s transaction: rolled back, nothing is stored', async () => {
+    const store = h().store();
+    const t = token(await store.begin('app-1', 'tx', FP_A));
+    await expect(
+      h().db.transaction(async (tx) => {
+        expect(await store.completeWithin(tx, 'app-1', 'tx', RESPONSE, t)).toBe(true);
+        throw new Error('the state change failed');
+      }),
+    ).rejects.toThrow('the state change failed');
+    expect(await store.begin('app-1', 'tx', FP_A)).toEqual({ kind: 'in-flight' });
+    await h().db.transaction(async (tx) => {
+      expect(await store.completeWithin(tx, 'app-1', 'tx', RESPONSE, t)).toBe(true);
+    });
+    // Committed: a retry replays, and settling the claim afterwards (abandon) keeps the stored response.
+    await store.abandon('app-1', 'tx', t);
+    expect(await store.begin('app-1', 'tx', FP_A)).toEqual({ kind: 'replay', ...RESPONSE });
+  });
+
+  test('completeWithin with a token that does not hold the key stores nothing', async () => {
+    const store = h().store();
+    token(await store.begin('app-1', 'tx2', FP_A));
+    expect(await h().db.transaction((tx) => store.completeWithin(tx, 'app-1', 'tx2', RESPONSE, 'not-the-token:' + FP_A))).toBe(false);
+  });
+
   test('of concurrent begins for one key, exactly one proceeds', async () => {
     const store = h().store();
     const results = await Promise.all(Array.from({ length: 12 }, () => store.begin('app-1', 'race', FP_A)));
@@ -145,6 +170,7 @@ function storeSuite(open: OpenTestDatabase): void {
 
   describe('claims in the database', () => {
     storeContract(() => ({
+      db,
       store: (over = {}) => createIdempotencyStore({ db, now, ...over }),
       advance,
       staleLock: { lockSeconds: 60, pass: async () => advance(61) },
@@ -208,6 +234,7 @@ function storeSuite(open: OpenTestDatabase): void {
     });
 
     storeContract(() => ({
+      db,
       store: redisStore,
       advance,
       // Redis expires its locks on its own clock.

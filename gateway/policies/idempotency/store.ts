@@ -22,6 +22,12 @@ export interface IdempotencyStore {
   begin(clientId: string, key: string, fingerprint: string): Promise<BeginResult>;
   /** Stores the outcome and releases the claim. False when the claim had been lost (see README, "Locks"). */
   complete(clientId: string, key: string, response: StoredResponse, token: string): Promise<boolean>;
+  /**
+   * Stores the outcome inside the caller's transaction, so it commits with the handler's state change (DESIGN.md:
+   * "the state change, the stored response and the outbox events commit together"). The claim itself is still
+   * held afterwards: settle it with `abandon`, which then only releases a Redis lock. False when the claim was lost.
+   */
+  completeWithin(tx: Queryable, clientId: string, key: string, response: StoredResponse, token: string): Promise<boolean>;
   /** Releases the claim and stores nothing, so the key can be used again at once. False when it was not held. */
   abandon(clientId: string, key: string, token: string): Promise<boolean>;
   /** Deletes expired rows (they already behave as absent); for a periodic job. Returns how many went. */
@@ -99,7 +105,7 @@ type Claims = Omit<IdempotencyStore, 'purgeExpired'>;
  * request; PostgreSQL's ON CONFLICT locks the conflicting row, so of two racing requests exactly one gets it.
  */
 function databaseClaims({ db, ttlSeconds, lockSeconds, now }: Settings): Claims {
-  return {
+  const claims: Claims = {
     async begin(clientId, key, fingerprint) {
       for (let attempt = 0; attempt < BEGIN_ATTEMPTS; attempt += 1) {
         const at = now();
@@ -126,8 +132,8 @@ function databaseClaims({ db, ttlSeconds, lockSeconds, now }: Settings): Claims 
       return { kind: 'in-flight' };
     },
 
-    async complete(clientId, key, response, token) {
-      const { rows } = await db.query(
+    async completeWithin(tx, clientId, key, response, token) {
+      const { rows } = await tx.query(
         `UPDATE concord.idempotency_keys
             SET state = 'completed', status = $4, response_headers = $5::text::jsonb, response_body = $6,
                 expires_at = $7, locked_until = NULL, lock_token = NULL
@@ -136,6 +142,10 @@ function databaseClaims({ db, ttlSeconds, lockSeconds, now }: Settings): Claims 
         [clientId, key, token, response.status, headersParam(response.headers), response.body, addSeconds(now(), ttlSeconds)],
       );
       return rows.length === 1;
+    },
+
+    complete(clientId, key, response, token) {
+      return claims.completeWithin(db, clientId, key, response, token);
     },
 
     async abandon(clientId, key, token) {
@@ -148,6 +158,7 @@ function databaseClaims({ db, ttlSeconds, lockSeconds, now }: Settings): Claims 
       return rows.length === 1;
     },
   };
+  return claims;
 }
 
 /**
@@ -161,7 +172,7 @@ function redisClaims({ db, ttlSeconds, now }: Settings, lock: RedisLock): Claims
     return row?.state === 'completed' ? answerFor(row, fingerprint, at) : undefined;
   };
 
-  return {
+  const claims: Claims = {
     async begin(clientId, key, fingerprint) {
       for (let attempt = 0; attempt < BEGIN_ATTEMPTS; attempt += 1) {
         const at = now();
@@ -182,12 +193,12 @@ function redisClaims({ db, ttlSeconds, now }: Settings, lock: RedisLock): Claims
       return { kind: 'in-flight' };
     },
 
-    async complete(clientId, key, response, token) {
+    async completeWithin(tx, clientId, key, response, token) {
       // Checked just before the write: a holder whose lock expired does not overwrite the claim of the next one.
       if ((await lock.holder(clientId, key)) !== token) return false;
       const at = now();
       // An expired row is replaced; a live one would mean the lock was broken, and the first outcome stands.
-      const { rows } = await db.query(
+      const { rows } = await tx.query(
         `INSERT INTO concord.idempotency_keys AS k
                 (client_id, key, fingerprint, state, status, response_headers, response_body, created_at, expires_at)
          VALUES ($1, $2, $3, 'completed', $4, $5::text::jsonb, $6, $7, $8)
@@ -199,10 +210,16 @@ function redisClaims({ db, ttlSeconds, now }: Settings, lock: RedisLock): Claims
          RETURNING 1`,
         [clientId, key, fingerprintOf(token), response.status, headersParam(response.headers), response.body, at, addSeconds(at, ttlSeconds)],
       );
-      await lock.release(clientId, key, token);
       return rows.length === 1;
+    },
+
+    async complete(clientId, key, response, token) {
+      const stored = await claims.completeWithin(db, clientId, key, response, token);
+      await lock.release(clientId, key, token);
+      return stored;
     },
 
     abandon: (clientId, key, token) => lock.release(clientId, key, token),
   };
+  return claims;
 }
