@@ -23,7 +23,7 @@ export type EventType = keyof EventMap;
 export const eventCatalogue: { readonly [T in EventType]: EventCatalogueEntry & { type: T } } = {
   "inventory.adjusted": { type: "inventory.adjusted", subject: "concord.inventory.adjusted", message: "InventoryAdjusted", senders: ["availability"], receivers: ["partner-webhooks"], validate: validators.InventoryAdjusted },
   "inventory.availability-changed": { type: "inventory.availability-changed", subject: "concord.inventory.availability-changed", message: "AvailabilityChanged", senders: ["availability"], receivers: ["partner-webhooks"], validate: validators.AvailabilityChanged },
-  "item.restocked": { type: "item.restocked", subject: "concord.inventory.item-restocked", message: "ItemRestocked", senders: ["returns"], receivers: ["availability"], validate: validators.ItemRestocked },
+  "item.restocked": { type: "item.restocked", subject: "concord.inventory.item-restocked", message: "ItemRestocked", senders: ["returns"], receivers: ["partner-webhooks"], validate: validators.ItemRestocked },
   "order.allocated": { type: "order.allocated", subject: "concord.orders.allocated", message: "OrderAllocated", senders: ["orders"], receivers: ["partner-webhooks"], validate: validators.OrderAllocated },
   "order.cancelled": { type: "order.cancelled", subject: "concord.orders.cancelled", message: "OrderCancelled", senders: ["orders"], receivers: ["availability","erp-sync","partner-webhooks"], validate: validators.OrderCancelled },
   "order.created": { type: "order.created", subject: "concord.orders.created", message: "OrderCreated", senders: ["orders"], receivers: ["availability","erp-sync"], validate: validators.OrderCreated },

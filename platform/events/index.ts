@@ -1,0 +1,22 @@
+/** The event backbone's public API; see README.md in this folder. */
+export type { AnyNewEvent, AppendEvents, CloudEvent, EventBus, EventData, EventHandler, EventType, NewEvent, ReplayableBus, Subscription } from './types';
+export { appendEvents, eventMigrations } from './outbox';
+export { createOutboxRelay } from './relay';
+export type { OutboxRelay, OutboxRelayOptions, RelayRunResult } from './relay';
+export { createInProcessBus } from './in-process-bus';
+export type { InProcessBusOptions } from './in-process-bus';
+export { createNatsBus } from './nats-bus';
+export type { NatsBus, NatsBusOptions } from './nats-bus';
+export { handleOnce, wasProcessed } from './consumer';
+export { createDeadLetterStore, DeadLetterQueryError } from './dead-letters';
+export type { DeadLetter, DeadLetterFailure, DeadLetterFilter, DeadLetterPage, DeadLetterSink, DeadLetterStatus, DeadLetterStore } from './dead-letters';
+export { createDeadLetterReplayer } from './dead-letter-replay';
+export type { DeadLetterReplayer, DeadLetterReplayOptions, ReplayAllResult } from './dead-letter-replay';
+export { createDeadLetterHandlers, RELAY_CONSUMER, toApiDeadLetter } from './dead-letter-handlers';
+export type { DeadLetterHandlerDeps, DeadLetterHandlers } from './dead-letter-handlers';
+export { createEventMetrics } from './metrics';
+export type { DeadLetterKind, EventMetrics } from './metrics';
+export { createEventBackbone } from './backbone';
+export type { EventBackbone, EventBackboneOptions } from './backbone';
+export { eventProblems } from './validate';
+export { RedeliveryFailed } from './redelivery';
