@@ -18,7 +18,8 @@ module.exports = {
   // require(esm)), and PGlite (see test/pglite-jest-transform.js).
   transformIgnorePatterns: ['/node_modules/(?!(openapi-fetch|jose|cookie|@electric-sql/pglite)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
-  testTimeout: 60000,
+  // A guard against hangs, not a speed check: generous, since suites share two cores with PostgreSQL, Redis and NATS.
+  testTimeout: 180000,
   globalSetup: '<rootDir>/test/global-setup.js',
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };

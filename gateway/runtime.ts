@@ -17,6 +17,8 @@ import type { RateLimitPolicy } from './policies/rate-limit';
 import { rateLimitPolicy } from './policies/rate-limit';
 import { closeOwnedRedisClient, createOwnedRedisClient } from './policies/rate-limit/redis-client';
 import type { InProcessServices } from './upstream/in-process';
+import type { ServiceIdentity } from './apps/service-identity';
+import { ensureServiceIdentity } from './apps/service-identity';
 import { serveHandlers } from './upstream/in-process';
 
 /** Everything database-backed that the gateway pipeline and its in-process services use, built once per instance. */
@@ -28,6 +30,10 @@ export interface GatewayRuntime {
   rateLimit: RateLimitPolicy;
   idempotency: IdempotencyStore;
   services: InProcessServices;
+  /** Concord's own identity for calls between its parts through this gateway. */
+  serviceIdentity: ServiceIdentity;
+  /** Adds services (merged per contract with those already served, e.g. dead-letter operations into admin.v1). */
+  registerServices(services: InProcessServices): void;
   /** Credentials created on the very first start; undefined afterwards. */
   bootstrap?: BootstrapResult;
   close(): Promise<void>;
@@ -51,6 +57,7 @@ export async function createGatewayRuntime(opts: {
   const keys = createSigningKeyStore({ db, masterKey, onRefreshError: (err) => logger.warn({ err }, 'signing key refresh failed') });
   await keys.ensureActiveKey();
   const issuer = createTokenIssuer({ keys, issuer: config.jwtIssuer, audience: config.jwtAudience });
+  const serviceIdentity = await ensureServiceIdentity(registry, issuer);
   const verifier = createTokenVerifier({
     keys,
     issuer: config.jwtIssuer,
@@ -125,6 +132,10 @@ export async function createGatewayRuntime(opts: {
     rateLimit,
     idempotency,
     services,
+    serviceIdentity,
+    registerServices(more) {
+      for (const [contract, handlers] of Object.entries(more)) services[contract] = { ...services[contract], ...handlers };
+    },
     ...(bootstrap ? { bootstrap } : {}),
     async close() {
       await rateLimit.close();

@@ -92,7 +92,7 @@ describeWithService('postgres', 'two gateway instances on PostgreSQL and Redis',
     });
     const sandboxToken = ((await res.json()) as { access_token: string }).access_token;
     const call = (url: string) => fetch(`${url}/v1/orders`, { headers: { authorization: `Bearer ${sandboxToken}` } });
-    for (let i = 0; i < 30; i++) expect((await call(i % 2 ? a.url : b.url)).status).toBe(501);
+    for (let i = 0; i < 30; i++) expect((await call(i % 2 ? a.url : b.url)).status).toBe(200);
     expect((await call(a.url)).status).toBe(429);
     expect((await call(b.url)).status).toBe(429);
   });

@@ -30,7 +30,7 @@ import * as v_system_wms_v1_params from './validators/system/wms.v1.params';
 import * as v_system_wms_v1_responses from './validators/system/wms.v1.responses';
 
 /** SHA-256 over the contract files this manifest was generated from; `concord start` refuses a mismatch. */
-export const contractsDigest = "10b3b599b7fe8dcba9882a0ee29001743bba57a0f725bfbe5483463e1cb1a80b";
+export const contractsDigest = "29f339c5f3b2a188a8b369dcab4fb2a21abc9b233494b321e4a449cd3d295d74";
 
 export const routes: readonly RouteManifestEntry[] = [
   {

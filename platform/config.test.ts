@@ -35,3 +35,23 @@ describe('CONCORD_TRUSTED_ISSUERS', () => {
     expect(() => loadConfig({ CONCORD_TRUSTED_ISSUERS: '[{"issuer":"x","audience":"a","plan":"p"}]' })).toThrow(/entry 0 has no jwksUrl/);
   });
 });
+
+describe('roles', () => {
+  const root = { root: '/repo' };
+  test('every role but all needs DATABASE_URL, and the URLs of the roles it calls', () => {
+    expect(() => loadConfig({}, { ...root, role: 'gateway' })).toThrow(/--role gateway needs DATABASE_URL/);
+    const db = { DATABASE_URL: 'postgres://x@127.0.0.1/test' };
+    expect(() => loadConfig(db, { ...root, role: 'gateway' })).toThrow(/needs CONCORD_PROCESS_URL/);
+    expect(() => loadConfig({ ...db, CONCORD_PROCESS_URL: 'http://10.0.0.1:8081' }, { ...root, role: 'gateway' })).toThrow(/needs CONCORD_SYSTEM_URL/);
+    expect(() => loadConfig(db, { ...root, role: 'worker' })).toThrow(/needs CONCORD_SYSTEM_URL/);
+    expect(loadConfig(db, { ...root, role: 'system' }).role).toBe('system');
+    const gw = loadConfig({ ...db, CONCORD_PROCESS_URL: 'http://10.0.0.1:8081/', CONCORD_SYSTEM_URL: 'https://sys.internal' }, { ...root, role: 'gateway' });
+    expect([gw.processUrl, gw.systemUrl, gw.upstreamTimeoutMs]).toEqual(['http://10.0.0.1:8081', 'https://sys.internal', 10_000]);
+  });
+
+  test('bad URLs, timeouts and NATS namespaces are refused by name', () => {
+    expect(() => loadConfig({ CONCORD_PROCESS_URL: 'ftp://x' }, root)).toThrow(/CONCORD_PROCESS_URL must be an http\(s\) URL/);
+    expect(() => loadConfig({ CONCORD_UPSTREAM_TIMEOUT_MS: '0' }, root)).toThrow(/CONCORD_UPSTREAM_TIMEOUT_MS must be a positive integer/);
+    expect(() => loadConfig({ CONCORD_NATS_NAMESPACE: 'a.b' }, root)).toThrow(/CONCORD_NATS_NAMESPACE/);
+  });
+});

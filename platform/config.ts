@@ -15,9 +15,16 @@ export interface Config {
   /** Namespace of every Redis key, so environments sharing one Redis never share budgets or locks. */
   redisPrefix: string;
   natsUrl?: string;
+  /** Prefix of NATS subjects and stream names, so environments sharing one NATS never see each other's events. */
+  natsNamespace?: string;
   sandbox: boolean;
   logLevel: string;
   role: Role;
+  /** With `--role gateway`, `worker` or `process`: where the other roles listen (CONCORD_PROCESS_URL, CONCORD_SYSTEM_URL). */
+  processUrl?: string;
+  systemUrl?: string;
+  /** Timeout of one upstream call over HTTP (CONCORD_UPSTREAM_TIMEOUT_MS, default 10 000). */
+  upstreamTimeoutMs: number;
   /** Repo root: where contracts/ and generated/ live. */
   root: string;
   /** `iss` and `aud` of the tokens the gateway issues and accepts. */
@@ -91,6 +98,32 @@ function plans(value: string | undefined): Config['plans'] {
   throw new ConfigError('CONCORD_PLANS must be a JSON object such as {"sandbox":{"ratePerSecond":5}}');
 }
 
+function url(name: string, value: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} must be an http(s) URL, not '${value}'`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ConfigError(`${name} must be an http(s) URL, not '${value}'`);
+  return parsed.origin;
+}
+
+/** What each role needs (README, "Roles"): a shared PostgreSQL, and the URLs of the roles it calls. */
+function checkRole(config: Config): void {
+  if (config.role === 'all') return;
+  if (!config.databaseUrl) {
+    throw new ConfigError(`--role ${config.role} needs DATABASE_URL: the roles share one PostgreSQL (the embedded PGlite belongs to one process)`);
+  }
+  const needs: Array<[boolean, string, string | undefined]> = [
+    [config.role === 'gateway', 'CONCORD_PROCESS_URL', config.processUrl],
+    [config.role !== 'system', 'CONCORD_SYSTEM_URL', config.systemUrl],
+  ];
+  for (const [needed, name, value] of needs) {
+    if (needed && !value) throw new ConfigError(`--role ${config.role} needs ${name}: the URL of the role it calls`);
+  }
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = {}): Config {
   const root = overrides.root ?? resolve(__dirname, '..');
   const databaseUrl = optional(env.DATABASE_URL);
@@ -98,6 +131,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
   const natsUrl = optional(env.NATS_URL);
   const masterKey = optional(env.CONCORD_MASTER_KEY);
   const planOverrides = plans(optional(env.CONCORD_PLANS));
+  const natsNamespace = optional(env.CONCORD_NATS_NAMESPACE);
+  if (natsNamespace !== undefined && !/^[A-Za-z0-9_-]{1,32}$/.test(natsNamespace)) {
+    throw new ConfigError(`CONCORD_NATS_NAMESPACE must be 1–32 letters, digits, '_' or '-', not '${natsNamespace}'`);
+  }
+  const processUrl = optional(env.CONCORD_PROCESS_URL);
+  const systemUrl = optional(env.CONCORD_SYSTEM_URL);
+  const timeout = optional(env.CONCORD_UPSTREAM_TIMEOUT_MS) ?? '10000';
+  if (!/^\d+$/.test(timeout) || Number(timeout) < 1) throw new ConfigError(`CONCORD_UPSTREAM_TIMEOUT_MS must be a positive integer, not '${timeout}'`);
   const config: Config = {
     host: optional(env.HOST) ?? '127.0.0.1',
     port: port(env.PORT, 8080),
@@ -116,8 +157,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     ...(databaseUrl ? { databaseUrl } : {}),
     ...(redisUrl ? { redisUrl } : {}),
     ...(natsUrl ? { natsUrl } : {}),
+    ...(natsNamespace ? { natsNamespace } : {}),
+    ...(processUrl ? { processUrl: url('CONCORD_PROCESS_URL', processUrl) } : {}),
+    ...(systemUrl ? { systemUrl: url('CONCORD_SYSTEM_URL', systemUrl) } : {}),
+    upstreamTimeoutMs: Number(timeout),
     ...overrides,
   };
   if (!ROLES.includes(config.role)) throw new ConfigError(`role must be one of ${ROLES.join(', ')}`);
+  checkRole(config);
   return config;
 }

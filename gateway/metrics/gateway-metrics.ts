@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
  * The gateway's Prometheus metrics, in a registry of its own (never prom-client's global default), so that
@@ -11,6 +11,9 @@ export interface GatewayMetrics {
   rateLimitRejections: Counter<'plan'>;
   rateLimitFallbacks: Counter;
   idempotency: Counter<'outcome'>;
+  /** One per downstream target (an upstream role, or ERP/WMS/POS for the order worker): 0 closed, 1 half open, 2 open. */
+  circuitBreakerState: Gauge<'target'>;
+  upstreamFailures: Counter<'target' | 'kind'>;
 }
 
 export function createGatewayMetrics(): GatewayMetrics {
@@ -41,6 +44,18 @@ export function createGatewayMetrics(): GatewayMetrics {
       name: 'concord_idempotency_outcomes_total',
       help: 'Idempotency-Key outcomes: replayed, mismatch (422), in-flight (409), stored, released, store-error.',
       labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    circuitBreakerState: new Gauge({
+      name: 'concord_circuit_breaker_state',
+      help: 'Circuit breaker state per downstream target: 0 closed, 1 half open, 2 open.',
+      labelNames: ['target'],
+      registers: [registry],
+    }),
+    upstreamFailures: new Counter({
+      name: 'concord_upstream_failures_total',
+      help: 'Upstream calls that failed, by target and kind (timeout, unreachable, 5xx, breaker-open).',
+      labelNames: ['target', 'kind'],
       registers: [registry],
     }),
   };

@@ -18,25 +18,46 @@ import type { Policy } from './policy';
  * limits, and the router answers unknown paths (404) and wrong methods (405). The upstream call is the route's
  * handler; response validation and metrics follow it.
  */
+/**
+ * Where each step runs when roles are split (`concord start --role …`). The edge steps (version status, rate
+ * limits) run once, at the gateway; idempotency runs where the operation's handler commits, so that the stored
+ * response commits with the state change; authentication, authorization and validation run at both hops.
+ */
+export interface PipelinePlacement {
+  /** The steps of one hop: `all` (one process does everything), `edge` (the gateway role) or `service` (process, system). */
+  hop: 'all' | 'edge' | 'service';
+  /** At the edge: whether this route is handled by another role (so its idempotency runs there). */
+  remote?: (route: RouteManifestEntry) => boolean;
+}
+
 export function createPipeline(
   runtime: () => GatewayRuntime,
   routes: readonly RouteManifestEntry[],
   metrics: GatewayMetrics,
   responseValidation: ResponseValidationMode,
+  placement: PipelinePlacement = { hop: 'all' },
 ): Policy[] {
+  const edge = placement.hop !== 'service';
+  const idempotency = createIdempotencyPolicy({ store: lazyStore(runtime), onOutcome: (outcome) => metrics.idempotency.inc({ outcome }) });
+  const remote = placement.remote;
   return [
     // First: a retired version answers 410 before any other work; a deprecated one says so on every response.
-    createVersionStatusPolicy({ routes }),
+    ...(edge ? [createVersionStatusPolicy({ routes })] : []),
     createAuthentication(() => runtime().authentication),
     createAuthorization(),
-    createRateLimitStep(() => runtime().rateLimit),
+    ...(edge ? [createRateLimitStep(() => runtime().rateLimit)] : []),
     createRequestValidation(),
     // Last before the upstream call: requests refused by any step above are never stored.
-    createIdempotencyPolicy({ store: lazyStore(runtime), onOutcome: (outcome) => metrics.idempotency.inc({ outcome }) }),
+    placement.hop === 'edge' && remote ? onlyWhere(idempotency, (route) => !remote(route)) : idempotency,
     // On the way out: the response against its contract (onSend), then metrics once it is sent (onResponse).
     createResponseValidation(responseValidation),
     createMetricsPolicy(metrics),
   ];
+}
+
+/** The policy on the routes `applies` selects, nothing on the others. */
+function onlyWhere(policy: Policy, applies: (route: RouteManifestEntry) => boolean): Policy {
+  return { name: policy.name, forRoute: (route) => (applies(route) ? policy.forRoute(route) : undefined) };
 }
 
 /** The store exists once start-up has finished; the policy is built before that. */
@@ -44,6 +65,7 @@ function lazyStore(runtime: () => GatewayRuntime): IdempotencyStore {
   return {
     begin: (...args) => runtime().idempotency.begin(...args),
     complete: (...args) => runtime().idempotency.complete(...args),
+    completeWithin: (...args) => runtime().idempotency.completeWithin(...args),
     abandon: (...args) => runtime().idempotency.abandon(...args),
     purgeExpired: () => runtime().idempotency.purgeExpired(),
   };

@@ -138,11 +138,18 @@ export interface AdminConnection {
   client: AdminV1Client;
 }
 
+/** A signed-in session of the admin app: the base URL, a fetch with timeouts, and the bearer header. */
+export interface AdminSession {
+  url: string;
+  fetch: typeof fetch;
+  headers: { Authorization: string };
+}
+
 /**
- * Signs in as the admin app (client credentials at POST /oauth/token, asking for the `admin` scope only) and
- * returns an admin API client carrying the token. `fetchImpl` is for tests; the CLI uses the global fetch.
+ * Signs in as the admin app (client credentials at POST /oauth/token) asking for `scope` only, so each command
+ * holds no more authority than it uses. `fetchImpl` is for tests; the CLI uses the global fetch.
  */
-export async function connectAdmin(opts: ConnectionOptions, ctx: Pick<CommandContext, 'env' | 'root'>, fetchImpl: typeof fetch = fetch): Promise<AdminConnection> {
+export async function signIn(opts: ConnectionOptions, ctx: Pick<CommandContext, 'env' | 'root'>, scope: string, fetchImpl: typeof fetch = fetch): Promise<AdminSession> {
   const url = (opts.url ?? defaultUrl(ctx.env)).replace(/\/+$/, '');
   if (!/^https?:\/\/[^/]/.test(url)) throw new CliFailure(`--url must be an http(s) URL, not '${url}'`);
   const dataDir = opts.dataDir === undefined ? defaultDataDir(ctx.env, ctx.root) : resolve(opts.dataDir);
@@ -151,7 +158,7 @@ export async function connectAdmin(opts: ConnectionOptions, ctx: Pick<CommandCon
 
   const auth = createAuthV1Client({ baseUrl: url, fetch: send });
   const pending = auth.POST('/oauth/token', {
-    body: { grant_type: 'client_credentials', client_id: creds.client_id, client_secret: creds.client_secret, scope: 'admin' },
+    body: { grant_type: 'client_credentials', client_id: creds.client_id, client_secret: creds.client_secret, scope },
   });
   const { data, error, response } = await pending.catch((err: unknown) => {
     if (err instanceof CliFailure) throw err;
@@ -166,7 +173,13 @@ export async function connectAdmin(opts: ConnectionOptions, ctx: Pick<CommandCon
     }
     throw apiFailure(`signing in at ${url}/oauth/token`, response, error);
   }
-  return { url, client: createAdminV1Client({ baseUrl: url, fetch: send, headers: { Authorization: `Bearer ${data.access_token}` } }) };
+  return { url, fetch: send, headers: { Authorization: `Bearer ${data.access_token}` } };
+}
+
+/** Signs in with the `admin` scope and returns an admin API client carrying the token. */
+export async function connectAdmin(opts: ConnectionOptions, ctx: Pick<CommandContext, 'env' | 'root'>, fetchImpl: typeof fetch = fetch): Promise<AdminConnection> {
+  const session = await signIn(opts, ctx, 'admin', fetchImpl);
+  return { url: session.url, client: createAdminV1Client({ baseUrl: session.url, fetch: session.fetch, headers: session.headers }) };
 }
 
 /** Columns padded to their widest cell, for the human output of list commands. */

@@ -1,14 +1,16 @@
 import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { registerApps } from './commands/apps';
+import { registerEvents } from './commands/events';
 import { registerGenerate } from './commands/generate';
 import { registerPlans } from './commands/plans';
+import { registerSandbox } from './commands/sandbox';
 import { registerStart } from './commands/start';
 import type { CommandContext } from './context';
 import { createOutput, reportError } from './output';
 
 /** Every command: adding one means writing its file and adding it here. */
-const COMMANDS = [registerStart, registerGenerate, registerApps, registerPlans];
+const COMMANDS = [registerStart, registerGenerate, registerApps, registerPlans, registerEvents, registerSandbox];
 
 export async function main(argv: readonly string[]): Promise<void> {
   const json = argv.includes('--json');

@@ -14,6 +14,11 @@ import { authMigrations } from '../../gateway/auth';
 import { idempotencyMigrations } from '../../gateway/policies/idempotency';
 import { buildRouteTable } from '../../gateway/routing/route-table';
 import { createPipeline } from '../../gateway/pipeline/pipeline';
+import type { PipelinePlacement } from '../../gateway/pipeline/pipeline';
+import { createHttpUpstreams } from '../../gateway/upstream/http';
+import { createUpstreamGuards } from '../../gateway/upstream/guard';
+import type { UpstreamGuards } from '../../gateway/upstream/guard';
+import type { RouteManifestEntry } from '../../codegen/manifest-types';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { migrate } from '../db/migrate';
@@ -21,6 +26,14 @@ import { platformMigrations } from '../db/migrations';
 import { openDatabase } from '../db/open';
 import type { Logger } from '../logger';
 import { buildApp } from './app';
+import { createPlatformServices } from './platform-services';
+import type { PlatformServices } from './platform-services';
+import { systemMigrations } from '../../system-apis';
+import { eventMigrations } from '../events/outbox';
+import { referenceDataMigrations } from '../../process-apis/reference-data/migrations';
+import { availabilityMigrations, inventoryMigrations } from '../../process-apis/availability/migrations';
+import { orderMigrations } from '../../process-apis/orders';
+import { returnMigrations } from '../../process-apis/returns';
 import { lockDataDir } from './data-dir-lock';
 
 export interface RunningPlatform {
@@ -28,6 +41,8 @@ export interface RunningPlatform {
   port: number;
   db: Database;
   contracts: ContractSet;
+  /** The process and system APIs, the event backbone and the order worker (tests drive them directly). */
+  services: PlatformServices;
   /** The admin and sandbox credentials, on the very first start only. */
   bootstrap?: BootstrapResult;
   /** Stops accepting requests, drains, and closes the database. Safe to call twice. */
@@ -44,7 +59,13 @@ export async function startPlatform(
   config: Config,
   logger: Logger,
   onStep: (msg: string) => void = () => {},
-  opts: { signal?: AbortSignal } = {},
+  opts: {
+    signal?: AbortSignal;
+    /** False in tests that drive the order worker and the outbox relay themselves (`services.orders.runOnce()`). */
+    background?: boolean;
+    /** The clock of order intake and its worker; tests move it instead of sleeping. */
+    now?: () => Date;
+  } = {},
 ): Promise<RunningPlatform> {
   // Checked between steps: a SIGINT or SIGTERM during start-up undoes what was done instead of leaving a lock.
   const checkpoint = () => opts.signal?.throwIfAborted();
@@ -79,9 +100,16 @@ export async function startPlatform(
     const runtime = lateBound<GatewayRuntime>('gateway runtime');
     const metrics = createGatewayMetrics();
     app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+    const guards = createUpstreamGuards({ timeoutMs: config.upstreamTimeoutMs, metrics });
+    const inProcess = inProcessUpstream(() => runtime.get().services, guards);
+    const remote = remoteRoles(config, guards);
+    if (remote) cleanup.push(() => remote.upstreams.close());
     registerRoutes(app, buildRouteTable(routes), {
-      policies: createPipeline(runtime.get, routes, metrics, config.responseValidation),
-      handlerFor: inProcessUpstream(() => runtime.get().services),
+      policies: createPipeline(runtime.get, routes, metrics, config.responseValidation, placementOf(config, remote?.roleOf)),
+      handlerFor: (route) => {
+        const role = remote?.roleOf(route);
+        return role ? remote!.upstreams.handlerFor(role, route) : inProcess(route);
+      },
     });
     // Closed first on shutdown (in-flight requests drain while the runtime and database are still there), and
     // at its place in `undo` when start-up fails.
@@ -100,15 +128,42 @@ export async function startPlatform(
       throw new Error('generated/ does not match contracts/: run `npm run generate` (the gateway would serve stale routes)');
     }
     onStep(`${contracts.operations.length} operations and ${contracts.events.length} events loaded`);
-    const applied = await migrate(db, [...platformMigrations, ...authMigrations, ...appMigrations, ...idempotencyMigrations]);
+    const applied = await migrate(db, [
+      ...platformMigrations,
+      ...authMigrations,
+      ...appMigrations,
+      ...idempotencyMigrations,
+      ...eventMigrations,
+      ...systemMigrations,
+      ...referenceDataMigrations,
+      ...inventoryMigrations,
+      ...availabilityMigrations,
+      ...orderMigrations,
+      ...returnMigrations,
+    ]);
     onStep(applied.length ? `applied ${applied.length} migration(s)` : 'database schema up to date');
     checkpoint();
     const gateway = await createGatewayRuntime({ config, db, logger, knownScopes: contracts.scopes, metrics });
     cleanup.push(() => gateway.close());
+    const services = await createPlatformServices({
+      config,
+      db,
+      logger,
+      metrics,
+      app: () => app,
+      serviceAuthorization: () => gateway.serviceIdentity.authorization(),
+      background: opts.background ?? true,
+      ...(opts.now ? { now: opts.now } : {}),
+    });
+    // Stopped before the gateway runtime and the database close (cleanup runs in reverse).
+    cleanup.push(() => services.close());
+    gateway.registerServices(services.services);
     runtime.set(gateway);
     checkpoint();
 
     started = true;
+    await services.afterStart();
+    checkpoint();
     logger.info({ url, database: db.description, role: config.role }, 'concord started');
     let closing: Promise<void> | undefined;
     return {
@@ -116,6 +171,7 @@ export async function startPlatform(
       port,
       db,
       contracts,
+      services,
       ...(gateway.bootstrap ? { bootstrap: gateway.bootstrap } : {}),
       close: () => (closing ??= closeApp().then(undo)),
     };
@@ -123,4 +179,27 @@ export async function startPlatform(
     await undo();
     throw err;
   }
+}
+
+/** The role serving each upstream service when roles are split (README, "Roles"). */
+const ROLE_OF_UPSTREAM: Record<string, 'process' | 'system' | undefined> = {
+  orders: 'process',
+  returns: 'process',
+  availability: 'process',
+  erp: 'system',
+  wms: 'system',
+  pos: 'system',
+};
+
+/** With `--role gateway`, the operations other roles serve are called over HTTP; the gateway's own stay in process. */
+function remoteRoles(config: Config, guards: UpstreamGuards) {
+  if (config.role !== 'gateway') return undefined;
+  const upstreams = createHttpUpstreams({ process: { name: 'process', url: config.processUrl! }, system: { name: 'system', url: config.systemUrl! } }, { guards });
+  return { upstreams, roleOf: (route: RouteManifestEntry) => ROLE_OF_UPSTREAM[route.upstream] };
+}
+
+function placementOf(config: Config, roleOf?: (route: RouteManifestEntry) => string | undefined): PipelinePlacement {
+  if (config.role === 'all') return { hop: 'all' };
+  if (config.role === 'gateway') return { hop: 'edge', remote: (route) => roleOf?.(route) !== undefined };
+  return { hop: 'service' };
 }

@@ -5,6 +5,10 @@ import { buildApp } from '../../../platform/server/app';
 import { registerRoutes } from '../../routing/register-routes';
 import { buildRouteTable } from '../../routing/route-table';
 import { inProcessUpstream } from '../../upstream/in-process';
+import { createUpstreamGuards } from '../../upstream/guard';
+import { createGatewayMetrics } from '../../metrics/gateway-metrics';
+
+const guards = () => createUpstreamGuards({ timeoutMs: 10_000, metrics: createGatewayMetrics() });
 import type { ResponseValidationMode } from '.';
 import { createResponseValidation } from '.';
 
@@ -13,7 +17,7 @@ async function appWith(mode: ResponseValidationMode, body: unknown, status = 200
   const app = buildApp({ logger: createLogger({ level: 'silent' }), readiness: {}, isStarted: () => true });
   registerRoutes(app, buildRouteTable(routes), {
     policies: [createResponseValidation(mode)],
-    handlerFor: inProcessUpstream(() => ({ 'admin.v1': { getPlan: async () => ({ status, body }) } })),
+    handlerFor: inProcessUpstream(() => ({ 'admin.v1': { getPlan: async () => ({ status, body }) } }), guards()),
   });
   await app.ready();
   return app;
@@ -68,7 +72,7 @@ describe('trace context through the in-process upstream', () => {
     const app = buildApp({ logger: createLogger({ level: 'silent' }), readiness: {}, isStarted: () => true });
     registerRoutes(app, buildRouteTable(routes), {
       policies: [],
-      handlerFor: inProcessUpstream(() => ({ 'admin.v1': { getPlan: async (_req, caller) => ((seen = caller.traceparent), { status: 200, body: goodPlan }) } })),
+      handlerFor: inProcessUpstream(() => ({ 'admin.v1': { getPlan: async (_req, caller) => ((seen = caller.traceparent), { status: 200, body: goodPlan }) } }), guards()),
     });
     await app.ready();
     await app.inject({ method: 'GET', url: '/admin/v1/plans/sandbox', headers: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' } });

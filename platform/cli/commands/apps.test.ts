@@ -1,13 +1,12 @@
 import { once } from 'node:events';
-import { writeFile } from 'node:fs/promises';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { CREDENTIALS_FILE } from '../../../gateway/apps/bootstrap';
-import type { BootstrapResult } from '../../../gateway/apps/bootstrap';
-import { routes } from '../../../generated/routes';
 import { runCli } from '../../../test/helpers/cli';
+import type { Recorded } from '../../../test/helpers/fake-concord';
+import { ADMIN, answer, dataDirWith, problem, useFakeConcord } from '../../../test/helpers/fake-concord';
 import { makeTempDir } from '../../testing/temp-dir';
 
 /**
@@ -16,18 +15,8 @@ import { makeTempDir } from '../../testing/temp-dir';
  * from what the real gateway serves. Each CLI run is a child process (~2-7 s here), so runs are few and grouped.
  */
 
-const ADMIN = { client_id: 'app_admin', client_secret: 'cs_admin-secret-from-the-data-dir-000000000000' };
 const TOKEN = 'eyJ.fake.admin-token';
 const CREATED_AT = '2026-11-01T09:00:00.000Z';
-
-interface Recorded {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  authorization?: string;
-  contentType?: string;
-  body?: unknown;
-}
 
 const appOf = (clientId: string, over: Record<string, unknown> = {}) => ({
   clientId,
@@ -39,26 +28,6 @@ const appOf = (clientId: string, over: Record<string, unknown> = {}) => ({
   createdAt: CREATED_AT,
   ...over,
 });
-
-const problem = (status: number, kind: string, title: string, extra: Record<string, unknown> = {}) => ({
-  type: `https://concord.dev/problems/${kind}`,
-  title,
-  status,
-  correlationId: 'corr-fake',
-  ...extra,
-});
-
-/** Answers only if the contract allows this exact answer: a wrong fake fails the test, not the CLI. */
-function answer(res: ServerResponse, api: string, operationId: string, status: number, body: unknown): void {
-  const route = routes.find((r) => r.api === api && r.operationId === operationId);
-  const type = route?.responses[String(status)]?.contentTypes[0];
-  const validate = type ? route?.validate.responses?.[String(status)]?.[type] : undefined;
-  if (!type || !validate?.(body)) {
-    res.writeHead(500, { 'content-type': 'text/plain' }).end(`fake answer for ${operationId} ${status} breaks the contract`);
-    throw new Error(`fake answer for ${operationId} ${status} breaks the contract: ${JSON.stringify(validate?.errors)}`);
-  }
-  res.writeHead(status, { 'content-type': type }).end(JSON.stringify(body));
-}
 
 /** The fake's routes: what the CLI calls, with the behaviour the tests below depend on. */
 function route(req: Recorded, res: ServerResponse): void {
@@ -114,38 +83,6 @@ function route(req: Recorded, res: ServerResponse): void {
   res.writeHead(404, { 'content-type': 'application/problem+json' }).end(JSON.stringify(problem(404, 'not-found', 'Not found')));
 }
 
-async function startFakeConcord(): Promise<{ url: string; requests: Recorded[]; close(): Promise<void> }> {
-  const requests: Recorded[] = [];
-  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
-    const url = new URL(req.url ?? '/', 'http://fake');
-    const recorded: Recorded = {
-      method: req.method ?? '',
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
-      ...(req.headers['content-type'] ? { contentType: req.headers['content-type'] } : {}),
-      ...(text ? { body: JSON.parse(text) as unknown } : {}),
-    };
-    requests.push(recorded);
-    try {
-      route(recorded, res);
-    } catch {
-      // answer() already sent a 500 naming the broken fake; the assertions on the CLI's output report it.
-    }
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () => new Promise<void>((done) => server.close(() => done())),
-  };
-}
-
 /** A port nothing listens on: bound, then released. */
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
@@ -159,33 +96,19 @@ async function freePort(): Promise<number> {
 jest.setTimeout(180_000);
 
 describe('concord apps / plans against a fake Concord', () => {
-  let fake: Awaited<ReturnType<typeof startFakeConcord>>;
-  let dataDir: { path: string; remove(): Promise<void> };
+  const fake = useFakeConcord(route);
   let emptyDir: { path: string; remove(): Promise<void> };
   let wrongDir: { path: string; remove(): Promise<void> };
 
-  /** As bootstrapRegistry writes it. */
-  const credentialsFile = (admin: typeof ADMIN): string => {
-    const sandbox = { client_id: 'app_sandbox', client_secret: 'cs_sandbox', api_key: 'ck_sandbox', partner_id: 'prt_sandbox' };
-    const content: Omit<BootstrapResult, 'file'> = { admin: { ...admin, api_key: 'ck_admin' }, sandbox };
-    return `${JSON.stringify(content, null, 2)}\n`;
-  };
-
   const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, env);
-  const withFake = (args: string[]) => cli([...args, '--url', fake.url, '--data-dir', dataDir.path]);
-  const requestsTo = (path: string) => fake.requests.filter((r) => r.path === path);
+  const withFake = fake.run;
+  const requestsTo = fake.requestsTo;
 
   beforeAll(async () => {
-    [fake, dataDir, emptyDir, wrongDir] = await Promise.all([startFakeConcord(), makeTempDir(), makeTempDir(), makeTempDir()]);
-    await writeFile(join(dataDir.path, CREDENTIALS_FILE), credentialsFile(ADMIN), { mode: 0o600 });
-    await writeFile(join(wrongDir.path, CREDENTIALS_FILE), credentialsFile({ ...ADMIN, client_secret: 'cs_from-another-database' }), { mode: 0o600 });
+    [emptyDir, wrongDir] = await Promise.all([makeTempDir(), dataDirWith({ ...ADMIN, client_secret: 'cs_from-another-database' })]);
   });
   afterAll(async () => {
-    await fake?.close();
-    await Promise.all([dataDir?.remove(), emptyDir?.remove(), wrongDir?.remove()]);
-  });
-  beforeEach(() => {
-    fake.requests.length = 0;
+    await Promise.all([emptyDir?.remove(), wrongDir?.remove()]);
   });
 
   it('apps create --json signs in with the data dir’s admin credentials, sends the app, and prints exactly the three credentials', async () => {
@@ -219,7 +142,7 @@ describe('concord apps / plans against a fake Concord', () => {
   });
 
   it('finds the server and credentials from PORT and CONCORD_DATA_DIR; human output shows the secrets with a warning', async () => {
-    const r = await cli(['apps', 'create', '--name', 'POS', '--scopes', 'orders:read'], { PORT: new URL(fake.url).port, CONCORD_DATA_DIR: dataDir.path });
+    const r = await cli(['apps', 'create', '--name', 'POS', '--scopes', 'orders:read'], { PORT: new URL(fake.url).port, CONCORD_DATA_DIR: fake.dataDir });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Created app app_created01 (POS): plan sandbox, scopes orders:read');
     expect(r.stdout).toMatch(/client_secret\s+cs_new-secret-shown-once/);
@@ -301,7 +224,7 @@ describe('concord apps / plans against a fake Concord', () => {
   it('says clearly when the server is not running, the credentials are missing, or they are refused', async () => {
     const down = `http://127.0.0.1:${await freePort()}`;
     const [unreachable, missing, refused] = await Promise.all([
-      cli(['apps', 'list', '--url', down, '--data-dir', dataDir.path]),
+      cli(['apps', 'list', '--url', down, '--data-dir', fake.dataDir]),
       cli(['plans', 'list', '--url', fake.url, '--data-dir', emptyDir.path]),
       cli(['apps', 'list', '--url', fake.url, '--data-dir', wrongDir.path]),
     ]);

@@ -18,7 +18,8 @@ export function registerStart(program: Command, ctx: CommandContext): void {
     .option('--json', 'print the start-up summary as JSON')
     .addHelpText(
       'after',
-      '\nEnvironment: PORT, HOST, CONCORD_DATA_DIR, DATABASE_URL, REDIS_URL, NATS_URL, CONCORD_SANDBOX, LOG_LEVEL (see README).',
+      '\nEnvironment: PORT, HOST, CONCORD_DATA_DIR, DATABASE_URL, REDIS_URL, NATS_URL, CONCORD_SANDBOX, LOG_LEVEL;\n' +
+        'with --role: CONCORD_PROCESS_URL, CONCORD_SYSTEM_URL, CONCORD_UPSTREAM_TIMEOUT_MS (see README, "Roles").',
     )
     .action(async (opts: { role: Role; port?: string; json?: boolean; root?: string }) => {
       const out = ctx.output(!!opts.json);
@@ -31,10 +32,6 @@ export function registerStart(program: Command, ctx: CommandContext): void {
       const { startPlatform } = require('../../server/start') as typeof StartModule;
       /* eslint-enable @typescript-eslint/no-require-imports */
       const logger = createLogger({ level: config.logLevel });
-      if (config.role !== 'all') {
-        // The role split arrives with the gateway; until then every role runs the whole platform.
-        out.progress(`--role ${config.role}: roles are not split yet, running the whole platform`);
-      }
       let platform;
       try {
         platform = await startPlatform(config, logger, out.progress, { signal: ctx.shutdown });
@@ -68,6 +65,7 @@ export function registerStart(program: Command, ctx: CommandContext): void {
           `Concord is running at ${platform.url}`,
           `  health    ${platform.url}/healthz   readiness ${platform.url}/readyz`,
           `  database  ${platform.db.description}`,
+          `  role      ${config.role}`,
           `  contracts ${platform.contracts.operations.length} operations, ${platform.contracts.events.length} events`,
           '  Stop with Ctrl-C.',
         ].join('\n'),
