@@ -30,7 +30,7 @@ import * as v_system_wms_v1_params from './validators/system/wms.v1.params';
 import * as v_system_wms_v1_responses from './validators/system/wms.v1.responses';
 
 /** SHA-256 over the contract files this manifest was generated from; `concord start` refuses a mismatch. */
-export const contractsDigest = "29f339c5f3b2a188a8b369dcab4fb2a21abc9b233494b321e4a449cd3d295d74";
+export const contractsDigest = "32490fa1138f56768857f9f8b5d52648be7095d28d8c71d89d6944191f6a0b46";
 
 export const routes: readonly RouteManifestEntry[] = [
   {
@@ -507,6 +507,46 @@ export const routes: readonly RouteManifestEntry[] = [
         "401": { "application/problem+json": v_platform_admin_v1_responses.getOpsSummary_response_401 },
         "403": { "application/problem+json": v_platform_admin_v1_responses.getOpsSummary_response_403 },
         "429": { "application/problem+json": v_platform_admin_v1_responses.getOpsSummary_response_429 },
+      },
+    },
+  },
+  {
+    api: "admin", version: 1, group: "platform", contract: "contracts/openapi/platform/admin.v1.yaml",
+    method: "GET", path: "/admin/v1/ops/exceptions", operationId: "listSyncExceptions",
+    summary: "List downstream calls in exception",
+    scopes: ["admin"], apiKey: false, public: false,
+    upstream: "admin", audience: "internal", idempotency: "none", rateLimitCost: 1,
+    deprecated: false,
+    parameters: [{"name":"X-Correlation-ID","in":"header","required":false},{"name":"cursor","in":"query","required":false},{"name":"limit","in":"query","required":false},{"name":"workflow","in":"query","required":false},{"name":"system","in":"query","required":false}],
+    responses: {"200":{"contentTypes":["application/json"],"headers":["X-Correlation-ID","RateLimit","RateLimit-Policy"]},"400":{"contentTypes":["application/problem+json"],"headers":["X-Correlation-ID"]},"401":{"contentTypes":["application/problem+json"],"headers":["X-Correlation-ID"]},"403":{"contentTypes":["application/problem+json"],"headers":["X-Correlation-ID"]},"429":{"contentTypes":["application/problem+json"],"headers":["X-Correlation-ID","Retry-After","RateLimit","RateLimit-Policy"]}},
+    validate: {
+      params: v_platform_admin_v1_params.listSyncExceptions_params,
+      responses: {
+        "200": { "application/json": v_platform_admin_v1_responses.listSyncExceptions_response_200 },
+        "400": { "application/problem+json": v_platform_admin_v1_responses.listSyncExceptions_response_400 },
+        "401": { "application/problem+json": v_platform_admin_v1_responses.listSyncExceptions_response_401 },
+        "403": { "application/problem+json": v_platform_admin_v1_responses.listSyncExceptions_response_403 },
+        "429": { "application/problem+json": v_platform_admin_v1_responses.listSyncExceptions_response_429 },
+      },
+    },
+  },
+  {
+    api: "admin", version: 1, group: "platform", contract: "contracts/openapi/platform/admin.v1.yaml",
+    method: "POST", path: "/admin/v1/ops/exceptions/{exceptionId}/retry", operationId: "retrySyncException",
+    summary: "Retry a downstream call in exception",
+    scopes: ["admin"], apiKey: false, public: false,
+    upstream: "admin", audience: "internal", idempotency: "none", rateLimitCost: 1,
+    deprecated: false,
+    parameters: [{"name":"X-Correlation-ID","in":"header","required":false},{"name":"exceptionId","in":"path","required":true}],
+    responses: {"200":{"contentTypes":["application/json"],"headers":["X-Correlation-ID","RateLimit","RateLimit-Policy"]},"401":{"contentTypes":["application/problem+json"],"headers":["X-Correlation-ID"]},"403":{"contentTypes":["application/problem+json"],"headers":["X-Correlation-ID"]},"404":{"contentTypes":["application/problem+json"],"headers":["X-Correlation-ID"]},"429":{"contentTypes":["application/problem+json"],"headers":["X-Correlation-ID","Retry-After","RateLimit","RateLimit-Policy"]}},
+    validate: {
+      params: v_platform_admin_v1_params.retrySyncException_params,
+      responses: {
+        "200": { "application/json": v_platform_admin_v1_responses.retrySyncException_response_200 },
+        "401": { "application/problem+json": v_platform_admin_v1_responses.retrySyncException_response_401 },
+        "403": { "application/problem+json": v_platform_admin_v1_responses.retrySyncException_response_403 },
+        "404": { "application/problem+json": v_platform_admin_v1_responses.retrySyncException_response_404 },
+        "429": { "application/problem+json": v_platform_admin_v1_responses.retrySyncException_response_429 },
       },
     },
   },
@@ -1009,6 +1049,31 @@ export const routes: readonly RouteManifestEntry[] = [
         "409": { "application/problem+json": v_process_returns_v1_responses.cancelReturn_response_409 },
         "422": { "application/problem+json": v_process_returns_v1_responses.cancelReturn_response_422 },
         "429": { "application/problem+json": v_process_returns_v1_responses.cancelReturn_response_429 },
+      },
+    },
+  },
+  {
+    api: "returns", version: 1, group: "process", contract: "contracts/openapi/process/returns.v1.yaml",
+    method: "POST", path: "/v1/returns/{returnId}/reject", operationId: "rejectReturn",
+    summary: "Reject a return",
+    scopes: ["returns:write"], apiKey: false, public: false,
+    upstream: "returns", audience: "partner", idempotency: "required", rateLimitCost: 2,
+    deprecated: false,
+    parameters: [{"name":"X-Correlation-ID","in":"header","required":false},{"name":"returnId","in":"path","required":true},{"name":"Idempotency-Key","in":"header","required":true}],
+    requestBody: {"required":true,"contentTypes":["application/json"]},
+    responses: {"200":{"contentTypes":["application/json"],"headers":["X-Correlation-ID","RateLimit","RateLimit-Policy","Idempotency-Replayed"]},"400":{"contentTypes":["application/problem+json"],"headers":["X-Correlation-ID"]},"401":{"contentTypes":["application/problem+json"],"headers":["X-Correlation-ID"]},"403":{"contentTypes":["application/problem+json"],"headers":["X-Correlation-ID"]},"404":{"contentTypes":["application/problem+json"],"headers":["X-Correlation-ID"]},"409":{"contentTypes":["application/problem+json"],"headers":["X-Correlation-ID"]},"422":{"contentTypes":["application/problem+json"],"headers":["X-Correlation-ID"]},"429":{"contentTypes":["application/problem+json"],"headers":["X-Correlation-ID","Retry-After","RateLimit","RateLimit-Policy"]}},
+    validate: {
+      params: v_process_returns_v1_params.rejectReturn_params,
+      body: { "application/json": v_process_returns_v1_body.rejectReturn_body },
+      responses: {
+        "200": { "application/json": v_process_returns_v1_responses.rejectReturn_response_200 },
+        "400": { "application/problem+json": v_process_returns_v1_responses.rejectReturn_response_400 },
+        "401": { "application/problem+json": v_process_returns_v1_responses.rejectReturn_response_401 },
+        "403": { "application/problem+json": v_process_returns_v1_responses.rejectReturn_response_403 },
+        "404": { "application/problem+json": v_process_returns_v1_responses.rejectReturn_response_404 },
+        "409": { "application/problem+json": v_process_returns_v1_responses.rejectReturn_response_409 },
+        "422": { "application/problem+json": v_process_returns_v1_responses.rejectReturn_response_422 },
+        "429": { "application/problem+json": v_process_returns_v1_responses.rejectReturn_response_429 },
       },
     },
   },

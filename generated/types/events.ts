@@ -411,6 +411,12 @@ export interface components {
             condition?: components["schemas"]["ItemCondition"];
             disposition?: components["schemas"]["Disposition"];
         };
+        /**
+         * @description Where a return's refund goes: back to the order's tenders in the documented order (`original_tenders`,
+         *     the default), or all of it to new store credit (`store_credit`).
+         * @enum {string}
+         */
+        RefundDestination: "original_tenders" | "store_credit";
         RefundAllocation: {
             tenderType: components["schemas"]["TenderType"];
             amount: components["schemas"]["Money"];
@@ -418,7 +424,8 @@ export interface components {
         };
         /**
          * @description Refund = items - prorated promotions + reversed tax - restocking fee - exchange price difference.
-         *     Allocated back to the original tenders in order: gift card and store credit first, then cards, then the rest.
+         *     Allocated back to the original tenders in order: gift card and store credit first, then cards, then the rest;
+         *     or, when the return's `refundTo` is `store_credit`, all of it to new store credit.
          */
         Refund: {
             /** @enum {string} */
@@ -443,6 +450,7 @@ export interface components {
             exchange?: {
                 replacementOrderId?: components["schemas"]["OrderId"];
             };
+            refundTo?: components["schemas"]["RefundDestination"];
             refund?: components["schemas"]["Refund"];
             rejectionReason?: string;
             createdAt: components["schemas"]["Timestamp"];

@@ -8689,7 +8689,7 @@ return errors === 0;
 validate215.evaluated = {"props":{"specversion":true,"id":true,"source":true,"type":true,"time":true,"subject":true,"datacontenttype":true,"correlationid":true,"sequence":true,"partnerid":true,"traceparent":true,"data":true},"dynamicProps":false,"dynamicItems":false};
 
 const schema84 = {"type":"object","required":["returnId","orderId","refund"],"properties":{"returnId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ReturnId"},"orderId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/OrderId"},"refund":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Refund"}}};
-const schema85 = {"type":"object","description":"Refund = items - prorated promotions + reversed tax - restocking fee - exchange price difference.\nAllocated back to the original tenders in order: gift card and store credit first, then cards, then the rest.\n","required":["status","items","promotionProration","taxReversed","restockingFee","total","allocations"],"properties":{"status":{"type":"string","enum":["pending","approved","posted","exception"]},"items":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"promotionProration":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"taxReversed":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"restockingFee":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"exchangeDifference":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"total":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"allocations":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/RefundAllocation"}},"erpCreditMemoId":{"type":"string"}}};
+const schema85 = {"type":"object","description":"Refund = items - prorated promotions + reversed tax - restocking fee - exchange price difference.\nAllocated back to the original tenders in order: gift card and store credit first, then cards, then the rest;\nor, when the return's `refundTo` is `store_credit`, all of it to new store credit.\n","required":["status","items","promotionProration","taxReversed","restockingFee","total","allocations"],"properties":{"status":{"type":"string","enum":["pending","approved","posted","exception"]},"items":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"promotionProration":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"taxReversed":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"restockingFee":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"exchangeDifference":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"total":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"allocations":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/RefundAllocation"}},"erpCreditMemoId":{"type":"string"}}};
 const schema86 = {"type":"object","required":["tenderType","amount"],"properties":{"tenderType":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/TenderType"},"amount":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"reference":{"type":"string"}}};
 
 function validate228(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -9507,7 +9507,7 @@ return errors === 0;
 validate235.evaluated = {"props":{"specversion":true,"id":true,"source":true,"type":true,"time":true,"subject":true,"datacontenttype":true,"correlationid":true,"sequence":true,"partnerid":true,"traceparent":true,"data":true},"dynamicProps":false,"dynamicItems":false};
 
 const schema89 = {"type":"object","required":["return"],"properties":{"return":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Return"}}};
-const schema90 = {"type":"object","required":["id","orderId","channel","status","lines","createdAt","updatedAt"],"properties":{"id":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ReturnId"},"orderId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/OrderId"},"partnerId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/PartnerId"},"channel":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Channel"},"status":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ReturnStatus"},"locationId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/LocationId"},"lines":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ReturnLine"}},"exchange":{"type":"object","properties":{"replacementOrderId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/OrderId"}}},"refund":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Refund"},"rejectionReason":{"type":"string"},"createdAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"updatedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
+const schema90 = {"type":"object","required":["id","orderId","channel","status","lines","createdAt","updatedAt"],"properties":{"id":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ReturnId"},"orderId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/OrderId"},"partnerId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/PartnerId"},"channel":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Channel"},"status":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ReturnStatus"},"locationId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/LocationId"},"lines":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ReturnLine"}},"exchange":{"type":"object","properties":{"replacementOrderId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/OrderId"}}},"refundTo":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/RefundDestination"},"refund":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Refund"},"rejectionReason":{"type":"string"},"createdAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"updatedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
 const schema91 = {"type":"string","enum":["requested","authorized","received","inspected","dispositioned","refunded","closed","rejected","cancelled"]};
 
 function validate244(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -9869,11 +9869,48 @@ return errors === 0;
 }
 validate247.evaluated = {"props":{"lineId":true,"orderLineId":true,"sku":true,"quantity":true,"reason":true,"receivedQuantity":true,"condition":true,"disposition":true},"dynamicProps":false,"dynamicItems":false};
 
+const schema96 = {"type":"string","enum":["original_tenders","store_credit"],"description":"Where a return's refund goes: back to the order's tenders in the documented order (`original_tenders`,\nthe default), or all of it to new store credit (`store_credit`).\n"};
 
 function validate257(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate257.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!((data === "original_tenders") || (data === "store_credit"))){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema96.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate257.errors = vErrors;
+return errors === 0;
+}
+validate257.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+
+function validate259(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate259.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10055,10 +10092,10 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate257.errors = vErrors;
+validate259.errors = vErrors;
 return errors === 0;
 }
-validate257.evaluated = {"props":{"status":true,"items":true,"promotionProration":true,"taxReversed":true,"restockingFee":true,"exchangeDifference":true,"total":true,"allocations":true,"erpCreditMemoId":true},"dynamicProps":false,"dynamicItems":false};
+validate259.evaluated = {"props":{"status":true,"items":true,"promotionProration":true,"taxReversed":true,"restockingFee":true,"exchangeDifference":true,"total":true,"allocations":true,"erpCreditMemoId":true},"dynamicProps":false,"dynamicItems":false};
 
 
 function validate239(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -10221,9 +10258,15 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.refund !== undefined){
-if(!(validate257(data.refund, {instancePath:instancePath+"/refund",parentData:data,parentDataProperty:"refund",rootData,dynamicAnchors}))){
+if(data.refundTo !== undefined){
+if(!(validate257(data.refundTo, {instancePath:instancePath+"/refundTo",parentData:data,parentDataProperty:"refundTo",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
+errors = vErrors.length;
+}
+}
+if(data.refund !== undefined){
+if(!(validate259(data.refund, {instancePath:instancePath+"/refund",parentData:data,parentDataProperty:"refund",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate259.errors : vErrors.concat(validate259.errors);
 errors = vErrors.length;
 }
 }
@@ -10265,7 +10308,7 @@ errors++;
 validate239.errors = vErrors;
 return errors === 0;
 }
-validate239.evaluated = {"props":{"id":true,"orderId":true,"partnerId":true,"channel":true,"status":true,"locationId":true,"lines":true,"exchange":true,"refund":true,"rejectionReason":true,"createdAt":true,"updatedAt":true},"dynamicProps":false,"dynamicItems":false};
+validate239.evaluated = {"props":{"id":true,"orderId":true,"partnerId":true,"channel":true,"status":true,"locationId":true,"lines":true,"exchange":true,"refundTo":true,"refund":true,"rejectionReason":true,"createdAt":true,"updatedAt":true},"dynamicProps":false,"dynamicItems":false};
 
 
 function validate238(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -10382,13 +10425,13 @@ return errors === 0;
 }
 validate234.evaluated = {"props":{"type":true,"data":true,"specversion":true,"id":true,"source":true,"time":true,"subject":true,"datacontenttype":true,"correlationid":true,"sequence":true,"partnerid":true,"traceparent":true},"dynamicProps":false,"dynamicItems":false};
 
-export const ReturnInspected = validate270;
-const schema97 = {"allOf":[{"$ref":"https://concord.dev/contracts/asyncapi/events.yaml#/$defs/CloudEventEnvelope"},{"type":"object","required":["type","data"],"properties":{"type":{"const":"return.inspected"},"data":{"$ref":"https://concord.dev/contracts/asyncapi/events.yaml#/$defs/ReturnInspectedData"}}}],"$id":"https://concord.dev/contracts/asyncapi/events.yaml/events/ReturnInspected"};
+export const ReturnInspected = validate272;
+const schema98 = {"allOf":[{"$ref":"https://concord.dev/contracts/asyncapi/events.yaml#/$defs/CloudEventEnvelope"},{"type":"object","required":["type","data"],"properties":{"type":{"const":"return.inspected"},"data":{"$ref":"https://concord.dev/contracts/asyncapi/events.yaml#/$defs/ReturnInspectedData"}}}],"$id":"https://concord.dev/contracts/asyncapi/events.yaml/events/ReturnInspected"};
 
-function validate271(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate273(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate271.evaluated;
+const evaluated0 = validate273.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10782,17 +10825,17 @@ vErrors.push(err32);
 }
 errors++;
 }
-validate271.errors = vErrors;
+validate273.errors = vErrors;
 return errors === 0;
 }
-validate271.evaluated = {"props":{"specversion":true,"id":true,"source":true,"type":true,"time":true,"subject":true,"datacontenttype":true,"correlationid":true,"sequence":true,"partnerid":true,"traceparent":true,"data":true},"dynamicProps":false,"dynamicItems":false};
+validate273.evaluated = {"props":{"specversion":true,"id":true,"source":true,"type":true,"time":true,"subject":true,"datacontenttype":true,"correlationid":true,"sequence":true,"partnerid":true,"traceparent":true,"data":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema99 = {"type":"object","required":["return"],"properties":{"return":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Return"}}};
+const schema100 = {"type":"object","required":["return"],"properties":{"return":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Return"}}};
 
-function validate274(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate276(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate274.evaluated;
+const evaluated0 = validate276.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10827,25 +10870,25 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate274.errors = vErrors;
+validate276.errors = vErrors;
 return errors === 0;
 }
-validate274.evaluated = {"props":{"return":true},"dynamicProps":false,"dynamicItems":false};
+validate276.evaluated = {"props":{"return":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate270(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate272(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://concord.dev/contracts/asyncapi/events.yaml/events/ReturnInspected" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate270.evaluated;
+const evaluated0 = validate272.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate271(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate271.errors : vErrors.concat(validate271.errors);
+if(!(validate273(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate273.errors : vErrors.concat(validate273.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -10882,8 +10925,8 @@ errors++;
 }
 }
 if(data.data !== undefined){
-if(!(validate274(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate274.errors : vErrors.concat(validate274.errors);
+if(!(validate276(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate276.errors : vErrors.concat(validate276.errors);
 errors = vErrors.length;
 }
 }
@@ -10898,18 +10941,18 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate270.errors = vErrors;
+validate272.errors = vErrors;
 return errors === 0;
 }
-validate270.evaluated = {"props":{"type":true,"data":true,"specversion":true,"id":true,"source":true,"time":true,"subject":true,"datacontenttype":true,"correlationid":true,"sequence":true,"partnerid":true,"traceparent":true},"dynamicProps":false,"dynamicItems":false};
+validate272.evaluated = {"props":{"type":true,"data":true,"specversion":true,"id":true,"source":true,"time":true,"subject":true,"datacontenttype":true,"correlationid":true,"sequence":true,"partnerid":true,"traceparent":true},"dynamicProps":false,"dynamicItems":false};
 
-export const ReturnReceived = validate277;
-const schema100 = {"allOf":[{"$ref":"https://concord.dev/contracts/asyncapi/events.yaml#/$defs/CloudEventEnvelope"},{"type":"object","required":["type","data"],"properties":{"type":{"const":"return.received"},"data":{"$ref":"https://concord.dev/contracts/asyncapi/events.yaml#/$defs/ReturnReceivedData"}}}],"$id":"https://concord.dev/contracts/asyncapi/events.yaml/events/ReturnReceived"};
+export const ReturnReceived = validate279;
+const schema101 = {"allOf":[{"$ref":"https://concord.dev/contracts/asyncapi/events.yaml#/$defs/CloudEventEnvelope"},{"type":"object","required":["type","data"],"properties":{"type":{"const":"return.received"},"data":{"$ref":"https://concord.dev/contracts/asyncapi/events.yaml#/$defs/ReturnReceivedData"}}}],"$id":"https://concord.dev/contracts/asyncapi/events.yaml/events/ReturnReceived"};
 
-function validate278(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate280(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate278.evaluated;
+const evaluated0 = validate280.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11303,17 +11346,17 @@ vErrors.push(err32);
 }
 errors++;
 }
-validate278.errors = vErrors;
+validate280.errors = vErrors;
 return errors === 0;
 }
-validate278.evaluated = {"props":{"specversion":true,"id":true,"source":true,"type":true,"time":true,"subject":true,"datacontenttype":true,"correlationid":true,"sequence":true,"partnerid":true,"traceparent":true,"data":true},"dynamicProps":false,"dynamicItems":false};
+validate280.evaluated = {"props":{"specversion":true,"id":true,"source":true,"type":true,"time":true,"subject":true,"datacontenttype":true,"correlationid":true,"sequence":true,"partnerid":true,"traceparent":true,"data":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema102 = {"type":"object","required":["return"],"properties":{"return":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Return"}}};
+const schema103 = {"type":"object","required":["return"],"properties":{"return":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Return"}}};
 
-function validate281(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate283(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate281.evaluated;
+const evaluated0 = validate283.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11348,25 +11391,25 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate281.errors = vErrors;
+validate283.errors = vErrors;
 return errors === 0;
 }
-validate281.evaluated = {"props":{"return":true},"dynamicProps":false,"dynamicItems":false};
+validate283.evaluated = {"props":{"return":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate277(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate279(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://concord.dev/contracts/asyncapi/events.yaml/events/ReturnReceived" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate277.evaluated;
+const evaluated0 = validate279.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(validate278(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate278.errors : vErrors.concat(validate278.errors);
+if(!(validate280(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
 errors = vErrors.length;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -11403,8 +11446,8 @@ errors++;
 }
 }
 if(data.data !== undefined){
-if(!(validate281(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate281.errors : vErrors.concat(validate281.errors);
+if(!(validate283(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate283.errors : vErrors.concat(validate283.errors);
 errors = vErrors.length;
 }
 }
@@ -11419,9 +11462,9 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate277.errors = vErrors;
+validate279.errors = vErrors;
 return errors === 0;
 }
-validate277.evaluated = {"props":{"type":true,"data":true,"specversion":true,"id":true,"source":true,"time":true,"subject":true,"datacontenttype":true,"correlationid":true,"sequence":true,"partnerid":true,"traceparent":true},"dynamicProps":false,"dynamicItems":false};
+validate279.evaluated = {"props":{"type":true,"data":true,"specversion":true,"id":true,"source":true,"time":true,"subject":true,"datacontenttype":true,"correlationid":true,"sequence":true,"partnerid":true,"traceparent":true},"dynamicProps":false,"dynamicItems":false};
 
 

@@ -51,4 +51,8 @@ export interface AdminV1Handlers {
   replayDeadLetter: OperationHandler<operations["replayDeadLetter"]>;
   /** GET /admin/v1/ops/summary: Get the business health summary */
   getOpsSummary: OperationHandler<operations["getOpsSummary"]>;
+  /** GET /admin/v1/ops/exceptions: List downstream calls in exception */
+  listSyncExceptions: OperationHandler<operations["listSyncExceptions"]>;
+  /** POST /admin/v1/ops/exceptions/{exceptionId}/retry: Retry a downstream call in exception */
+  retrySyncException: OperationHandler<operations["retrySyncException"]>;
 }

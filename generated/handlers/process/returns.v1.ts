@@ -17,4 +17,6 @@ export interface ReturnsV1Handlers {
   inspectReturn: OperationHandler<operations["inspectReturn"]>;
   /** POST /v1/returns/{returnId}/cancel: Cancel a return */
   cancelReturn: OperationHandler<operations["cancelReturn"]>;
+  /** POST /v1/returns/{returnId}/reject: Reject a return */
+  rejectReturn: OperationHandler<operations["rejectReturn"]>;
 }

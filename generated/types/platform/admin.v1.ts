@@ -625,6 +625,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/ops/exceptions": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Echoed on the response, generated when absent, and carried into logs, upstream calls and events.
+                 * @example 7b0c3a5e-2f7d-4c1e-9a2b-1e5f3d4c6b7a
+                 */
+                "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List downstream calls in exception
+         * @description The order syncs (ERP sales order, WMS fulfilment order, POS pickup, and their cancellations) and return
+         *     jobs (ERP credit memo, WMS return receipt) that gave up: after the configured number of counted attempts,
+         *     or at once when the system refused the document. Nothing in exception is lost: each stays here until it
+         *     is retried (`retrySyncException`, `concord exceptions retry`). Most recently failed first.
+         */
+        get: operations["listSyncExceptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/ops/exceptions/{exceptionId}/retry": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Echoed on the response, generated when absent, and carried into logs, upstream calls and events.
+                 * @example 7b0c3a5e-2f7d-4c1e-9a2b-1e5f3d4c6b7a
+                 */
+                "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
+            };
+            path: {
+                /** @example rtj_42 */
+                exceptionId: components["parameters"]["ExceptionId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry a downstream call in exception
+         * @description Puts the call back in its worker's queue, due now, with its attempts counted from zero; a credit memo's
+         *     refund goes back from `exception` to `approved`, an order's sync state to `retrying`. The worker then
+         *     calls the system as usual: the call is idempotent downstream (by the order id or the return id), so a
+         *     document the system did get is never duplicated.
+         *
+         *     Idempotent: retrying a call that is no longer in exception (pending again, or done) changes nothing and
+         *     answers 200 with it.
+         */
+        post: operations["retrySyncException"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -636,6 +700,39 @@ export interface components {
         ClientId: string;
         /** @example ak_01JD3P2K4M6N8Q0R2S4T6V8W0X */
         ApiKeyId: string;
+        /**
+         * @description `osj_` and the id of an order sync, or `rtj_` and the id of a return job.
+         * @example rtj_42
+         */
+        SyncExceptionId: string;
+        /** @enum {string} */
+        SyncWorkflow: "order" | "return";
+        /** @enum {string} */
+        DownstreamSystem: "erp" | "wms" | "pos";
+        /** @description A downstream call of order intake or of the returns workflow, kept while it is in exception. */
+        SyncException: {
+            id: components["schemas"]["SyncExceptionId"];
+            workflow: components["schemas"]["SyncWorkflow"];
+            /** @description The order id (order syncs) or the return id (return jobs). */
+            subjectId: string;
+            system: components["schemas"]["DownstreamSystem"];
+            /**
+             * @description `create` and `cancel` for order syncs; `credit_memo` and `return_receipt` for return jobs.
+             * @enum {string}
+             */
+            action: "create" | "cancel" | "credit_memo" | "return_receipt";
+            /** @enum {string} */
+            status: "pending" | "done" | "exception";
+            /** @description Counted attempts since the call was queued or last retried. */
+            attempts: number;
+            lastError?: string;
+            lastAttemptAt?: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+        };
+        SyncExceptionPage: {
+            items: components["schemas"]["SyncException"][];
+            nextCursor: components["schemas"]["NextCursor"];
+        };
         /** @example dlq_01JD3QD7F9H1K3M5P7R9T1V3X5 */
         DeadLetterId: string;
         /**
@@ -1025,6 +1122,8 @@ export interface components {
         ApiKeyId: components["schemas"]["ApiKeyId"];
         /** @example dlq_01JD3QD7F9H1K3M5P7R9T1V3X5 */
         DeadLetterId: components["schemas"]["DeadLetterId"];
+        /** @example rtj_42 */
+        ExceptionId: components["schemas"]["SyncExceptionId"];
         /**
          * @description Only events from this CloudEvents `source`.
          * @example /concord/availability
@@ -2521,6 +2620,126 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listSyncExceptions: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+                /**
+                 * @description Page size.
+                 * @example 20
+                 */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description Only order syncs or only return jobs.
+                 * @example return
+                 */
+                workflow?: components["schemas"]["SyncWorkflow"];
+                /**
+                 * @description Only calls to this system.
+                 * @example erp
+                 */
+                system?: components["schemas"]["DownstreamSystem"];
+            };
+            header?: {
+                /**
+                 * @description Echoed on the response, generated when absent, and carried into logs, upstream calls and events.
+                 * @example 7b0c3a5e-2f7d-4c1e-9a2b-1e5f3d4c6b7a
+                 */
+                "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of calls in exception. */
+            200: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["CorrelationId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "rtj_42",
+                     *           "workflow": "return",
+                     *           "subjectId": "ret_01JD3QB1M2N3P4Q5R6S7T8V9W0",
+                     *           "system": "erp",
+                     *           "action": "credit_memo",
+                     *           "status": "exception",
+                     *           "attempts": 8,
+                     *           "lastError": "ERP answered 503 sandbox fault down",
+                     *           "lastAttemptAt": "2026-11-21T10:21:06Z",
+                     *           "updatedAt": "2026-11-21T10:21:06Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SyncExceptionPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    retrySyncException: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Echoed on the response, generated when absent, and carried into logs, upstream calls and events.
+                 * @example 7b0c3a5e-2f7d-4c1e-9a2b-1e5f3d4c6b7a
+                 */
+                "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
+            };
+            path: {
+                /** @example rtj_42 */
+                exceptionId: components["parameters"]["ExceptionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The call after the retry was queued. */
+            200: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["CorrelationId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "rtj_42",
+                     *       "workflow": "return",
+                     *       "subjectId": "ret_01JD3QB1M2N3P4Q5R6S7T8V9W0",
+                     *       "system": "erp",
+                     *       "action": "credit_memo",
+                     *       "status": "pending",
+                     *       "attempts": 0,
+                     *       "lastError": "ERP answered 503 sandbox fault down",
+                     *       "lastAttemptAt": "2026-11-21T10:21:06Z",
+                     *       "updatedAt": "2026-11-21T11:02:40Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SyncException"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
         };
     };

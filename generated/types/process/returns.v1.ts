@@ -170,6 +170,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/returns/{returnId}/reject": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Echoed on the response, generated when absent, and carried into logs, upstream calls and events.
+                 * @example 7b0c3a5e-2f7d-4c1e-9a2b-1e5f3d4c6b7a
+                 */
+                "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
+            };
+            path: {
+                /** @example ret_01JD3QB1M2N3P4Q5R6S7T8V9W0 */
+                returnId: components["parameters"]["ReturnId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject a return
+         * @description The merchant refuses the return: while it is `authorized` (nothing needs to arrive) or `received` (the
+         *     goods failed inspection: the wrong item, outside policy). Received units go back to the customer: they
+         *     leave on hand and quality control where they were received and never become sellable. A rejected return
+         *     carries no refund, no credit memo is posted, and it holds no units of the order any more; an exchange's
+         *     replacement order is cancelled and its reservation released. The reason and note are kept as
+         *     `rejectionReason`. Rejecting a rejected return answers it again; any other status is 409
+         *     `invalid-return-state`.
+         */
+        post: operations["rejectReturn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -196,6 +231,7 @@ export interface components {
         /**
          * @description `channel` is the channel starting the return (`pos` for a return in store). `locationId` is the store
          *     where a buy-online-return-in-store is started; it is required with `channel: pos` and must be a store.
+         *     `refundTo` says where the refund goes: `original_tenders` when left out, or `store_credit`.
          */
         CreateReturnRequest: {
             orderId: components["schemas"]["OrderId"];
@@ -203,6 +239,7 @@ export interface components {
             locationId?: components["schemas"]["LocationId"];
             lines: components["schemas"]["CreateReturnLine"][];
             exchange?: components["schemas"]["ExchangeRequest"];
+            refundTo?: components["schemas"]["RefundDestination"];
         };
         ReceiveReturnLine: {
             /** @description The return line's `lineId`. */
@@ -227,6 +264,11 @@ export interface components {
         CancelReturnRequest: {
             /** @enum {string} */
             reason: "customer_request" | "duplicate" | "not_shipped_back" | "other";
+            note?: string;
+        };
+        RejectReturnRequest: {
+            /** @enum {string} */
+            reason: "inspection_failed" | "wrong_item" | "outside_policy" | "suspected_fraud" | "other";
             note?: string;
         };
         ReturnPage: {
@@ -273,6 +315,12 @@ export interface components {
             disposition?: components["schemas"]["Disposition"];
         };
         /**
+         * @description Where a return's refund goes: back to the order's tenders in the documented order (`original_tenders`,
+         *     the default), or all of it to new store credit (`store_credit`).
+         * @enum {string}
+         */
+        RefundDestination: "original_tenders" | "store_credit";
+        /**
          * @description ISO 4217 alphabetic code.
          * @example EUR
          */
@@ -298,7 +346,8 @@ export interface components {
         };
         /**
          * @description Refund = items - prorated promotions + reversed tax - restocking fee - exchange price difference.
-         *     Allocated back to the original tenders in order: gift card and store credit first, then cards, then the rest.
+         *     Allocated back to the original tenders in order: gift card and store credit first, then cards, then the rest;
+         *     or, when the return's `refundTo` is `store_credit`, all of it to new store credit.
          */
         Refund: {
             /** @enum {string} */
@@ -328,6 +377,7 @@ export interface components {
             exchange?: {
                 replacementOrderId?: components["schemas"]["OrderId"];
             };
+            refundTo?: components["schemas"]["RefundDestination"];
             refund?: components["schemas"]["Refund"];
             rejectionReason?: string;
             createdAt: components["schemas"]["Timestamp"];
@@ -1404,6 +1454,108 @@ export interface operations {
                      *       "title": "Invalid return state",
                      *       "status": 409,
                      *       "detail": "Return ret_01JD3QB1M2N3P4Q5R6S7T8V9W0 is received and can no longer be cancelled.",
+                     *       "correlationId": "7b0c3a5e-2f7d-4c1e-9a2b-1e5f3d4c6b7a"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    rejectReturn: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description Echoed on the response, generated when absent, and carried into logs, upstream calls and events.
+                 * @example 7b0c3a5e-2f7d-4c1e-9a2b-1e5f3d4c6b7a
+                 */
+                "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
+                /**
+                 * @description Required on unsafe operations marked `x-concord-idempotency: required`. Scoped to the calling app and kept 24 h.
+                 *     The same key with the same request replays the stored response; with a different request it is 422; while the
+                 *     first request is in flight it is 409.
+                 * @example 5f1d9a3c-3f52-4c4f-a0f1-6f0e8a3b2c10
+                 */
+                "Idempotency-Key": components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @example ret_01JD3QB1M2N3P4Q5R6S7T8V9W0 */
+                returnId: components["parameters"]["ReturnId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "inspection_failed",
+                 *       "note": "Not the item sold on this order."
+                 *     }
+                 */
+                "application/json": components["schemas"]["RejectReturnRequest"];
+            };
+        };
+        responses: {
+            /** @description The rejected return. */
+            200: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["CorrelationId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "ret_01JD3QC7X8Y9Z0A1B2C3D4E5F6",
+                     *       "orderId": "ord_01JD3Q8ZC4N6W7Y8V9T0R1S2P3",
+                     *       "partnerId": "prt_sandbox",
+                     *       "channel": "web",
+                     *       "status": "rejected",
+                     *       "refundTo": "original_tenders",
+                     *       "lines": [
+                     *         {
+                     *           "lineId": "1",
+                     *           "orderLineId": "2",
+                     *           "sku": "SKU-0002",
+                     *           "quantity": 1,
+                     *           "reason": "changed_mind",
+                     *           "receivedQuantity": 1
+                     *         }
+                     *       ],
+                     *       "rejectionReason": "inspection_failed: Not the item sold on this order.",
+                     *       "createdAt": "2026-11-28T09:12:40Z",
+                     *       "updatedAt": "2026-11-30T11:20:05Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Return"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /**
+             * @description The return is inspected or further, or cancelled (`invalid-return-state`); the exchange's replacement
+             *     is already released for picking (`invalid-return-state`); or the same Idempotency-Key is still in flight
+             *     (`idempotency-in-flight`).
+             */
+            409: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["CorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://concord.dev/problems/invalid-return-state",
+                     *       "title": "Invalid return state",
+                     *       "status": 409,
+                     *       "detail": "Return ret_01JD3QB1M2N3P4Q5R6S7T8V9W0 is inspected and can no longer be rejected.",
                      *       "correlationId": "7b0c3a5e-2f7d-4c1e-9a2b-1e5f3d4c6b7a"
                      *     }
                      */

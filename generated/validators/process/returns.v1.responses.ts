@@ -4,7 +4,7 @@
 "use strict";
 export const listReturns_response_200 = validate53;
 const schema20 = {"type":"object","required":["items","nextCursor"],"properties":{"items":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Return"}},"nextCursor":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/NextCursor"}}};
-const schema22 = {"type":"object","required":["id","orderId","channel","status","lines","createdAt","updatedAt"],"properties":{"id":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ReturnId"},"orderId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/OrderId"},"partnerId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/PartnerId"},"channel":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Channel"},"status":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ReturnStatus"},"locationId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/LocationId"},"lines":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ReturnLine"}},"exchange":{"type":"object","properties":{"replacementOrderId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/OrderId"}}},"refund":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Refund"},"rejectionReason":{"type":"string"},"createdAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"updatedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
+const schema22 = {"type":"object","required":["id","orderId","channel","status","lines","createdAt","updatedAt"],"properties":{"id":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ReturnId"},"orderId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/OrderId"},"partnerId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/PartnerId"},"channel":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Channel"},"status":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ReturnStatus"},"locationId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/LocationId"},"lines":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ReturnLine"}},"exchange":{"type":"object","properties":{"replacementOrderId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/OrderId"}}},"refundTo":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/RefundDestination"},"refund":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Refund"},"rejectionReason":{"type":"string"},"createdAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"updatedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
 const schema23 = {"type":"string","pattern":"^ret_[0-9A-Za-z]{8,40}$","example":"ret_01JD3QB1M2N3P4Q5R6S7T8V9W0"};
 const pattern3 = new RegExp("^ret_[0-9A-Za-z]{8,40}$", "u");
 
@@ -604,15 +604,52 @@ return errors === 0;
 }
 validate68.evaluated = {"props":{"lineId":true,"orderLineId":true,"sku":true,"quantity":true,"reason":true,"receivedQuantity":true,"condition":true,"disposition":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema34 = {"type":"object","description":"Refund = items - prorated promotions + reversed tax - restocking fee - exchange price difference.\nAllocated back to the original tenders in order: gift card and store credit first, then cards, then the rest.\n","required":["status","items","promotionProration","taxReversed","restockingFee","total","allocations"],"properties":{"status":{"type":"string","enum":["pending","approved","posted","exception"]},"items":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"promotionProration":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"taxReversed":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"restockingFee":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"exchangeDifference":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"total":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"allocations":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/RefundAllocation"}},"erpCreditMemoId":{"type":"string"}}};
-const schema35 = {"type":"object","description":"An amount in the currency's minor units (cents for EUR/USD). Never a float.","required":["currency","amount"],"additionalProperties":false,"properties":{"currency":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/CurrencyCode"},"amount":{"type":"integer","minimum":0,"maximum":100000000000,"description":"Amount in minor units."}},"example":{"currency":"EUR","amount":4999}};
-const schema36 = {"type":"string","pattern":"^[A-Z]{3}$","description":"ISO 4217 alphabetic code.","example":"EUR"};
-const pattern8 = new RegExp("^[A-Z]{3}$", "u");
+const schema34 = {"type":"string","enum":["original_tenders","store_credit"],"description":"Where a return's refund goes: back to the order's tenders in the documented order (`original_tenders`,\nthe default), or all of it to new store credit (`store_credit`).\n"};
 
-function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate81.evaluated;
+const evaluated0 = validate79.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!((data === "original_tenders") || (data === "store_credit"))){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema34.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate79.errors = vErrors;
+return errors === 0;
+}
+validate79.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+const schema35 = {"type":"object","description":"Refund = items - prorated promotions + reversed tax - restocking fee - exchange price difference.\nAllocated back to the original tenders in order: gift card and store credit first, then cards, then the rest;\nor, when the return's `refundTo` is `store_credit`, all of it to new store credit.\n","required":["status","items","promotionProration","taxReversed","restockingFee","total","allocations"],"properties":{"status":{"type":"string","enum":["pending","approved","posted","exception"]},"items":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"promotionProration":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"taxReversed":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"restockingFee":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"exchangeDifference":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"total":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"allocations":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/RefundAllocation"}},"erpCreditMemoId":{"type":"string"}}};
+const schema36 = {"type":"object","description":"An amount in the currency's minor units (cents for EUR/USD). Never a float.","required":["currency","amount"],"additionalProperties":false,"properties":{"currency":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/CurrencyCode"},"amount":{"type":"integer","minimum":0,"maximum":100000000000,"description":"Amount in minor units."}},"example":{"currency":"EUR","amount":4999}};
+const schema37 = {"type":"string","pattern":"^[A-Z]{3}$","description":"ISO 4217 alphabetic code.","example":"EUR"};
+const pattern8 = new RegExp("^[A-Z]{3}$", "u");
+
+function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate83.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -641,16 +678,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate81.errors = vErrors;
+validate83.errors = vErrors;
 return errors === 0;
 }
-validate81.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate83.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate80.evaluated;
+const evaluated0 = validate82.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -691,8 +728,8 @@ errors++;
 }
 }
 if(data.currency !== undefined){
-if(!(validate81(data.currency, {instancePath:instancePath+"/currency",parentData:data,parentDataProperty:"currency",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
+if(!(validate83(data.currency, {instancePath:instancePath+"/currency",parentData:data,parentDataProperty:"currency",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
 errors = vErrors.length;
 }
 }
@@ -742,18 +779,18 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate80.errors = vErrors;
+validate82.errors = vErrors;
 return errors === 0;
 }
-validate80.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate82.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema37 = {"type":"object","required":["tenderType","amount"],"properties":{"tenderType":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/TenderType"},"amount":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"reference":{"type":"string"}}};
-const schema38 = {"type":"string","enum":["credit_card","debit_card","gift_card","store_credit","paypal","cash","marketplace"]};
+const schema38 = {"type":"object","required":["tenderType","amount"],"properties":{"tenderType":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/TenderType"},"amount":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"reference":{"type":"string"}}};
+const schema39 = {"type":"string","enum":["credit_card","debit_card","gift_card","store_credit","paypal","cash","marketplace"]};
 
-function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate90.evaluated;
+const evaluated0 = validate92.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -771,7 +808,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!(((((((data === "credit_card") || (data === "debit_card")) || (data === "gift_card")) || (data === "store_credit")) || (data === "paypal")) || (data === "cash")) || (data === "marketplace"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema38.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema39.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -780,16 +817,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate90.errors = vErrors;
+validate92.errors = vErrors;
 return errors === 0;
 }
-validate90.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate92.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate89.evaluated;
+const evaluated0 = validate91.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -818,14 +855,14 @@ vErrors.push(err1);
 errors++;
 }
 if(data.tenderType !== undefined){
-if(!(validate90(data.tenderType, {instancePath:instancePath+"/tenderType",parentData:data,parentDataProperty:"tenderType",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+if(!(validate92(data.tenderType, {instancePath:instancePath+"/tenderType",parentData:data,parentDataProperty:"tenderType",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
 errors = vErrors.length;
 }
 }
 if(data.amount !== undefined){
-if(!(validate80(data.amount, {instancePath:instancePath+"/amount",parentData:data,parentDataProperty:"amount",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+if(!(validate82(data.amount, {instancePath:instancePath+"/amount",parentData:data,parentDataProperty:"amount",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
 errors = vErrors.length;
 }
 }
@@ -852,16 +889,16 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate89.errors = vErrors;
+validate91.errors = vErrors;
 return errors === 0;
 }
-validate89.evaluated = {"props":{"tenderType":true,"amount":true,"reference":true},"dynamicProps":false,"dynamicItems":false};
+validate91.evaluated = {"props":{"tenderType":true,"amount":true,"reference":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate79.evaluated;
+const evaluated0 = validate81.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -952,7 +989,7 @@ vErrors.push(err7);
 errors++;
 }
 if(!((((data0 === "pending") || (data0 === "approved")) || (data0 === "posted")) || (data0 === "exception"))){
-const err8 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema34.properties.status.enum},message:"must be equal to one of the allowed values"};
+const err8 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema35.properties.status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -963,38 +1000,38 @@ errors++;
 }
 }
 if(data.items !== undefined){
-if(!(validate80(data.items, {instancePath:instancePath+"/items",parentData:data,parentDataProperty:"items",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+if(!(validate82(data.items, {instancePath:instancePath+"/items",parentData:data,parentDataProperty:"items",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
 errors = vErrors.length;
 }
 }
 if(data.promotionProration !== undefined){
-if(!(validate80(data.promotionProration, {instancePath:instancePath+"/promotionProration",parentData:data,parentDataProperty:"promotionProration",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+if(!(validate82(data.promotionProration, {instancePath:instancePath+"/promotionProration",parentData:data,parentDataProperty:"promotionProration",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
 errors = vErrors.length;
 }
 }
 if(data.taxReversed !== undefined){
-if(!(validate80(data.taxReversed, {instancePath:instancePath+"/taxReversed",parentData:data,parentDataProperty:"taxReversed",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+if(!(validate82(data.taxReversed, {instancePath:instancePath+"/taxReversed",parentData:data,parentDataProperty:"taxReversed",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
 errors = vErrors.length;
 }
 }
 if(data.restockingFee !== undefined){
-if(!(validate80(data.restockingFee, {instancePath:instancePath+"/restockingFee",parentData:data,parentDataProperty:"restockingFee",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+if(!(validate82(data.restockingFee, {instancePath:instancePath+"/restockingFee",parentData:data,parentDataProperty:"restockingFee",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
 errors = vErrors.length;
 }
 }
 if(data.exchangeDifference !== undefined){
-if(!(validate80(data.exchangeDifference, {instancePath:instancePath+"/exchangeDifference",parentData:data,parentDataProperty:"exchangeDifference",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+if(!(validate82(data.exchangeDifference, {instancePath:instancePath+"/exchangeDifference",parentData:data,parentDataProperty:"exchangeDifference",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
 errors = vErrors.length;
 }
 }
 if(data.total !== undefined){
-if(!(validate80(data.total, {instancePath:instancePath+"/total",parentData:data,parentDataProperty:"total",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+if(!(validate82(data.total, {instancePath:instancePath+"/total",parentData:data,parentDataProperty:"total",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
 errors = vErrors.length;
 }
 }
@@ -1003,8 +1040,8 @@ let data7 = data.allocations;
 if(Array.isArray(data7)){
 const len0 = data7.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate89(data7[i0], {instancePath:instancePath+"/allocations/" + i0,parentData:data7,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+if(!(validate91(data7[i0], {instancePath:instancePath+"/allocations/" + i0,parentData:data7,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
 errors = vErrors.length;
 }
 }
@@ -1043,18 +1080,18 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate79.errors = vErrors;
+validate81.errors = vErrors;
 return errors === 0;
 }
-validate79.evaluated = {"props":{"status":true,"items":true,"promotionProration":true,"taxReversed":true,"restockingFee":true,"exchangeDifference":true,"total":true,"allocations":true,"erpCreditMemoId":true},"dynamicProps":false,"dynamicItems":false};
+validate81.evaluated = {"props":{"status":true,"items":true,"promotionProration":true,"taxReversed":true,"restockingFee":true,"exchangeDifference":true,"total":true,"allocations":true,"erpCreditMemoId":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema39 = {"type":"string","format":"date-time","example":"2026-11-21T10:15:30Z"};
+const schema40 = {"type":"string","format":"date-time","example":"2026-11-21T10:15:30Z"};
 const formats0 = require("ajv-formats/dist/formats").fullFormats["date-time"];
 
-function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate95.evaluated;
+const evaluated0 = validate97.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1083,10 +1120,10 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate95.errors = vErrors;
+validate97.errors = vErrors;
 return errors === 0;
 }
-validate95.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate97.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
 function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -1249,9 +1286,15 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.refund !== undefined){
-if(!(validate79(data.refund, {instancePath:instancePath+"/refund",parentData:data,parentDataProperty:"refund",rootData,dynamicAnchors}))){
+if(data.refundTo !== undefined){
+if(!(validate79(data.refundTo, {instancePath:instancePath+"/refundTo",parentData:data,parentDataProperty:"refundTo",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
+errors = vErrors.length;
+}
+}
+if(data.refund !== undefined){
+if(!(validate81(data.refund, {instancePath:instancePath+"/refund",parentData:data,parentDataProperty:"refund",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
 errors = vErrors.length;
 }
 }
@@ -1268,14 +1311,14 @@ errors++;
 }
 }
 if(data.createdAt !== undefined){
-if(!(validate95(data.createdAt, {instancePath:instancePath+"/createdAt",parentData:data,parentDataProperty:"createdAt",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
+if(!(validate97(data.createdAt, {instancePath:instancePath+"/createdAt",parentData:data,parentDataProperty:"createdAt",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
 errors = vErrors.length;
 }
 }
 if(data.updatedAt !== undefined){
-if(!(validate95(data.updatedAt, {instancePath:instancePath+"/updatedAt",parentData:data,parentDataProperty:"updatedAt",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
+if(!(validate97(data.updatedAt, {instancePath:instancePath+"/updatedAt",parentData:data,parentDataProperty:"updatedAt",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
 errors = vErrors.length;
 }
 }
@@ -1293,14 +1336,14 @@ errors++;
 validate55.errors = vErrors;
 return errors === 0;
 }
-validate55.evaluated = {"props":{"id":true,"orderId":true,"partnerId":true,"channel":true,"status":true,"locationId":true,"lines":true,"exchange":true,"refund":true,"rejectionReason":true,"createdAt":true,"updatedAt":true},"dynamicProps":false,"dynamicItems":false};
+validate55.evaluated = {"props":{"id":true,"orderId":true,"partnerId":true,"channel":true,"status":true,"locationId":true,"lines":true,"exchange":true,"refundTo":true,"refund":true,"rejectionReason":true,"createdAt":true,"updatedAt":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema40 = {"type":["string","null"],"maxLength":512,"description":"Opaque cursor for the next page; null on the last page.","example":null};
+const schema41 = {"type":["string","null"],"maxLength":512,"description":"Opaque cursor for the next page; null on the last page.","example":null};
 
-function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate99.evaluated;
+const evaluated0 = validate101.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1308,7 +1351,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if((typeof data !== "string") && (data !== null)){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema40.type},message:"must be string,null"};
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema41.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1329,10 +1372,10 @@ vErrors.push(err1);
 errors++;
 }
 }
-validate99.errors = vErrors;
+validate101.errors = vErrors;
 return errors === 0;
 }
-validate99.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate101.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
 function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -1389,8 +1432,8 @@ errors++;
 }
 }
 if(data.nextCursor !== undefined){
-if(!(validate99(data.nextCursor, {instancePath:instancePath+"/nextCursor",parentData:data,parentDataProperty:"nextCursor",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+if(!(validate101(data.nextCursor, {instancePath:instancePath+"/nextCursor",parentData:data,parentDataProperty:"nextCursor",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
 errors = vErrors.length;
 }
 }
@@ -1410,15 +1453,15 @@ return errors === 0;
 }
 validate53.evaluated = {"props":{"items":true,"nextCursor":true},"dynamicProps":false,"dynamicItems":false};
 
-export const listReturns_response_400 = validate101;
-const schema41 = {"type":"object","description":"RFC 9457 problem details. `type` is a stable URI per error kind.","required":["type","title","status"],"properties":{"type":{"type":"string","format":"uri","description":"Stable URI of the error kind, e.g. https://concord.dev/problems/insufficient-stock."},"title":{"type":"string","maxLength":200},"status":{"type":"integer","minimum":100,"maximum":599},"detail":{"type":"string","maxLength":2000},"instance":{"type":"string","maxLength":2000},"correlationId":{"type":"string","maxLength":200},"errors":{"type":"array","description":"Validation errors, one per offending input location.","maxItems":100,"items":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ValidationError"}}},"example":{"type":"https://concord.dev/problems/validation","title":"Request validation failed","status":400,"correlationId":"7b0c3a5e-2f7d-4c1e-9a2b-1e5f3d4c6b7a","errors":[{"pointer":"/lines/0/quantity","message":"must be >= 1"}]}};
+export const listReturns_response_400 = validate103;
+const schema42 = {"type":"object","description":"RFC 9457 problem details. `type` is a stable URI per error kind.","required":["type","title","status"],"properties":{"type":{"type":"string","format":"uri","description":"Stable URI of the error kind, e.g. https://concord.dev/problems/insufficient-stock."},"title":{"type":"string","maxLength":200},"status":{"type":"integer","minimum":100,"maximum":599},"detail":{"type":"string","maxLength":2000},"instance":{"type":"string","maxLength":2000},"correlationId":{"type":"string","maxLength":200},"errors":{"type":"array","description":"Validation errors, one per offending input location.","maxItems":100,"items":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ValidationError"}}},"example":{"type":"https://concord.dev/problems/validation","title":"Request validation failed","status":400,"correlationId":"7b0c3a5e-2f7d-4c1e-9a2b-1e5f3d4c6b7a","errors":[{"pointer":"/lines/0/quantity","message":"must be >= 1"}]}};
 const formats2 = require("ajv-formats/dist/formats").fullFormats.uri;
-const schema42 = {"type":"object","required":["pointer","message"],"properties":{"pointer":{"type":"string","description":"JSON pointer (RFC 6901) into the request body, or `#/query/<name>`, `#/path/<name>`, `#/header/<name>`."},"message":{"type":"string"}}};
+const schema43 = {"type":"object","required":["pointer","message"],"properties":{"pointer":{"type":"string","description":"JSON pointer (RFC 6901) into the request body, or `#/query/<name>`, `#/path/<name>`, `#/header/<name>`."},"message":{"type":"string"}}};
 
-function validate102(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate102.evaluated;
+const evaluated0 = validate104.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1481,16 +1524,16 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate102.errors = vErrors;
+validate104.errors = vErrors;
 return errors === 0;
 }
-validate102.evaluated = {"props":{"pointer":true,"message":true},"dynamicProps":false,"dynamicItems":false};
+validate104.evaluated = {"props":{"pointer":true,"message":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate101.evaluated;
+const evaluated0 = validate103.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1703,8 +1746,8 @@ errors++;
 }
 const len0 = data6.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate102(data6[i0], {instancePath:instancePath+"/errors/" + i0,parentData:data6,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
+if(!(validate104(data6[i0], {instancePath:instancePath+"/errors/" + i0,parentData:data6,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
 errors = vErrors.length;
 }
 }
@@ -1731,17 +1774,17 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate101.errors = vErrors;
+validate103.errors = vErrors;
 return errors === 0;
 }
-validate101.evaluated = {"props":{"type":true,"title":true,"status":true,"detail":true,"instance":true,"correlationId":true,"errors":true},"dynamicProps":false,"dynamicItems":false};
+validate103.evaluated = {"props":{"type":true,"title":true,"status":true,"detail":true,"instance":true,"correlationId":true,"errors":true},"dynamicProps":false,"dynamicItems":false};
 
-export const createReturn_response_201 = validate104;
+export const createReturn_response_201 = validate106;
 
-function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate104.evaluated;
+const evaluated0 = validate106.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1898,9 +1941,15 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.refund !== undefined){
-if(!(validate79(data.refund, {instancePath:instancePath+"/refund",parentData:data,parentDataProperty:"refund",rootData,dynamicAnchors}))){
+if(data.refundTo !== undefined){
+if(!(validate79(data.refundTo, {instancePath:instancePath+"/refundTo",parentData:data,parentDataProperty:"refundTo",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
+errors = vErrors.length;
+}
+}
+if(data.refund !== undefined){
+if(!(validate81(data.refund, {instancePath:instancePath+"/refund",parentData:data,parentDataProperty:"refund",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
 errors = vErrors.length;
 }
 }
@@ -1917,14 +1966,14 @@ errors++;
 }
 }
 if(data.createdAt !== undefined){
-if(!(validate95(data.createdAt, {instancePath:instancePath+"/createdAt",parentData:data,parentDataProperty:"createdAt",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
+if(!(validate97(data.createdAt, {instancePath:instancePath+"/createdAt",parentData:data,parentDataProperty:"createdAt",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
 errors = vErrors.length;
 }
 }
 if(data.updatedAt !== undefined){
-if(!(validate95(data.updatedAt, {instancePath:instancePath+"/updatedAt",parentData:data,parentDataProperty:"updatedAt",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
+if(!(validate97(data.updatedAt, {instancePath:instancePath+"/updatedAt",parentData:data,parentDataProperty:"updatedAt",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
 errors = vErrors.length;
 }
 }
@@ -1939,10 +1988,10 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate104.errors = vErrors;
+validate106.errors = vErrors;
 return errors === 0;
 }
-validate104.evaluated = {"props":{"id":true,"orderId":true,"partnerId":true,"channel":true,"status":true,"locationId":true,"lines":true,"exchange":true,"refund":true,"rejectionReason":true,"createdAt":true,"updatedAt":true},"dynamicProps":false,"dynamicItems":false};
+validate106.evaluated = {"props":{"id":true,"orderId":true,"partnerId":true,"channel":true,"status":true,"locationId":true,"lines":true,"exchange":true,"refundTo":true,"refund":true,"rejectionReason":true,"createdAt":true,"updatedAt":true},"dynamicProps":false,"dynamicItems":false};
 
 export const listReturns_response_401 = listReturns_response_400;
 export const listReturns_response_403 = listReturns_response_400;
@@ -1985,3 +2034,11 @@ export const cancelReturn_response_404 = listReturns_response_400;
 export const cancelReturn_response_409 = listReturns_response_400;
 export const cancelReturn_response_422 = listReturns_response_400;
 export const cancelReturn_response_429 = listReturns_response_400;
+export const rejectReturn_response_200 = createReturn_response_201;
+export const rejectReturn_response_400 = listReturns_response_400;
+export const rejectReturn_response_401 = listReturns_response_400;
+export const rejectReturn_response_403 = listReturns_response_400;
+export const rejectReturn_response_404 = listReturns_response_400;
+export const rejectReturn_response_409 = listReturns_response_400;
+export const rejectReturn_response_422 = listReturns_response_400;
+export const rejectReturn_response_429 = listReturns_response_400;
