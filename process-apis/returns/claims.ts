@@ -50,6 +50,8 @@ export function refundFor(stored: StoredReturn, order: Pick<Order, 'currency' | 
     otherPromotion: open.reduce((s, r) => s + (r.return.refund?.promotionProration.amount ?? 0), 0),
     otherAllocations: open.filter((r) => r.return.refund && APPROVED.has(r.return.refund.status)).flatMap((r) => r.return.refund!.allocations),
     last: mine.size > 0 && returned >= units,
+    refundTo: stored.return.refundTo ?? 'original_tenders',
+    returnId: stored.return.id,
     ...(stored.exchangeGross !== undefined ? { exchangeGross: stored.exchangeGross } : {}),
   });
 }

@@ -16,6 +16,7 @@ export type CreateReturnRequest = Schemas['CreateReturnRequest'];
 export type ReceiveReturnRequest = Schemas['ReceiveReturnRequest'];
 export type InspectReturnRequest = Schemas['InspectReturnRequest'];
 export type CancelReturnRequest = Schemas['CancelReturnRequest'];
+export type RejectReturnRequest = Schemas['RejectReturnRequest'];
 
 /** One receipt: units of return lines that arrived at one location. */
 export interface Receipt {

@@ -55,3 +55,10 @@ test('an exchange nets its value; only a positive difference is refunded', () =>
   expect(outcome.refund.exchangeDifference).toEqual(eur(1080));
   expect(outcome.refund.allocations).toEqual([]);
 });
+
+test('refundTo store_credit puts the whole total on new store credit, referenced by the return, and no tender', () => {
+  const { refund } = computeRefund({ ...base, lines: [line('1', '1', 1, 'changed_mind')], refundTo: 'store_credit', returnId: 'ret_1' });
+  expect(refund.total).toEqual(eur(980));
+  expect(refund.allocations).toEqual([{ tenderType: 'store_credit', amount: eur(980), reference: 'ret_1' }]);
+  expect(computeRefund({ ...base, lines: [line('1', '1', 0)], refundTo: 'store_credit', returnId: 'ret_2' }).refund.allocations).toEqual([]);
+});

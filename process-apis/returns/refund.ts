@@ -17,6 +17,9 @@ export interface RefundInput {
   /** True when this return takes the order's last unreturned units: it gets the rest of the promotion. */
   last: boolean;
   exchangeGross?: number;
+  /** `store_credit`: the whole total to new store credit, referenced by the return id, not to the order's tenders. */
+  refundTo?: 'original_tenders' | 'store_credit';
+  returnId?: string;
 }
 
 export interface RefundOutcome {
@@ -71,7 +74,10 @@ export function computeRefund(input: RefundInput): RefundOutcome {
       restockingFee: money(fee),
       ...(input.exchangeGross !== undefined ? { exchangeDifference: money(exchangeApplied) } : {}),
       total: money(total),
-      allocations: allocate(total, order, input.otherAllocations),
+      allocations:
+        input.refundTo === 'store_credit'
+          ? toStoreCredit(total, order.currency, input.returnId)
+          : allocate(total, order, input.otherAllocations),
     },
     lines,
     exchangeApplied,
@@ -90,6 +96,11 @@ function spreadPromotion(lines: RefundLine[], input: RefundInput): void {
     l.promotion += step;
     delta -= step;
   }
+}
+
+function toStoreCredit(total: number, currency: string, reference: string | undefined): RefundAllocation[] {
+  if (total === 0) return [];
+  return [{ tenderType: 'store_credit', amount: { currency, amount: total }, ...(reference ? { reference } : {}) }];
 }
 
 const tenderKey = (t: { tenderType?: string; type?: string; reference?: string | undefined }) => `${t.tenderType ?? t.type}|${t.reference ?? ''}`;

@@ -9,6 +9,7 @@ import type { ReturnDeps } from './deps';
 import { inspectReturn } from './inspect-return';
 import type { StoredReturn } from './model';
 import { receiveReturn } from './receive-return';
+import { rejectReturn } from './reject-return';
 import { ReturnRejection } from './rejections';
 import { returnRepository } from './repository';
 
@@ -49,6 +50,7 @@ export function createReturnsV1Service(deps: ReturnServiceDeps): ReturnsV1Handle
     receiveReturn: (req, caller) => changed(caller, () => receiveReturn(deps, req.params.returnId, req.body, caller, ok), ok),
     inspectReturn: (req, caller) => changed(caller, () => inspectReturn(deps, req.params.returnId, req.body, caller, ok), ok),
     cancelReturn: (req, caller) => changed(caller, () => cancelReturn(deps, req.params.returnId, req.body, caller, ok), ok),
+    rejectReturn: (req, caller) => changed(caller, () => rejectReturn(deps, req.params.returnId, req.body, caller, ok), ok),
     async getReturn(req, caller) {
       const stored = await returnRepository.get(deps.db, req.params.returnId, partnerScope(caller));
       if (!stored) return { status: 404, body: problem('not-found', 404, 'Not found', { detail: `No return ${req.params.returnId}.`, correlationId: caller.correlationId }) };

@@ -29,3 +29,6 @@ export async function applyDisposition(tx: Queryable, sku: string, locationId: s
   const move = MOVES[disposition];
   if (move) await tx.query(`UPDATE inventory.positions SET ${move}, updated_at = now() WHERE sku = $1 AND location_id = $2`, [sku, locationId, quantity]);
 }
+
+/** Goods of a rejected return go back to the customer: they leave quality control and on hand, as scrapped units do. */
+export const sendBack = (tx: Queryable, sku: string, locationId: string, quantity: number): Promise<void> => applyDisposition(tx, sku, locationId, quantity, 'scrap');
