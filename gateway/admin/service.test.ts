@@ -18,7 +18,7 @@ import { createAdminService } from './service';
 
 const CALLER: CallerContext = { correlationId: 'corr-admin-test', clientId: 'app_admin', scopes: ['admin'] };
 const SCOPES = ['orders:read', 'orders:write'];
-const DEFERRED = ['listDeadLetters', 'replayAllDeadLetters', 'getDeadLetter', 'replayDeadLetter', 'getOpsSummary'];
+const DEFERRED = ['listDeadLetters', 'replayAllDeadLetters', 'getDeadLetter', 'replayDeadLetter', 'getOpsSummary', 'listSyncExceptions', 'retrySyncException'];
 
 type Op = keyof AdminService;
 type Req<K extends Op> = Parameters<AdminService[K]>[0];

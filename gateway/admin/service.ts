@@ -11,8 +11,8 @@ import { signingKeyList } from './signing-keys';
 
 type Problem = components['schemas']['Problem'];
 
-/** Served once their stores exist (a later issue). Left out, not stubbed, so the gateway answers 501 for them. */
-type Deferred = 'listDeadLetters' | 'replayAllDeadLetters' | 'getDeadLetter' | 'replayDeadLetter' | 'getOpsSummary';
+/** Served by the platform services beside this one: dead letters by the event backbone, the ops views by platform/ops. */
+type Deferred = 'listDeadLetters' | 'replayAllDeadLetters' | 'getDeadLetter' | 'replayDeadLetter' | 'getOpsSummary' | 'listSyncExceptions' | 'retrySyncException';
 
 /** Every other admin operation. A new operation in the contract fails the type check here until it is served. */
 export type AdminService = Omit<AdminV1Handlers, Deferred>;

@@ -176,8 +176,11 @@ describeOnBothDatabases('createEventBackbone (embedded default)', (open) => {
       expect(text).toContain('concord_events_published_total{type="item.restocked"} 1');
       expect(text).toContain('concord_events_dead_lettered_total{type="item.restocked",reason_kind="validation"} 1');
       expect(text).toContain('concord_outbox_backlog 0');
+      expect(text).toContain('concord_dead_letters_pending 1');
       const list = await backbone.handlers.listDeadLetters({ params: {}, query: {}, headers: {}, body: undefined }, { correlationId: 'c', scopes: ['admin'] });
       expect(list.status === 200 && list.body.items.map((d) => d.consumer)).toEqual(['outbox-relay']);
+      await db.query(`UPDATE events.dead_letters SET status = 'replayed'`);
+      expect(await registry.metrics()).toContain('concord_dead_letters_pending 0');
     } finally {
       await backbone.close();
     }

@@ -45,7 +45,7 @@ export interface EventBackbone {
  */
 export async function createEventBackbone(opts: EventBackboneOptions): Promise<EventBackbone> {
   const { db, logger } = opts;
-  const metrics = opts.registry ? createEventMetrics(opts.registry) : undefined;
+  const metrics = opts.registry ? createEventMetrics(opts.registry, db) : undefined;
   const deadLetters = createDeadLetterStore(db, metrics ? { metrics } : {});
   const bus = opts.natsUrl
     ? await createNatsBus({ url: opts.natsUrl, logger, deadLetters, ...(opts.natsNamespace === undefined ? {} : { namespace: opts.natsNamespace }) })

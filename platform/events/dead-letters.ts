@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../http/keyset-cursor';
 import { newId } from '../ids';
 import type { DeadLetterKind, EventMetrics } from './metrics';
 import type { CloudEvent } from './types';
@@ -80,6 +81,12 @@ export class DeadLetterQueryError extends Error {
   }
 }
 
+/** Dead letters still pending: the dead-letter depth, a gauge and an ops-summary figure. */
+export async function countPendingDeadLetters(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM events.dead_letters WHERE status = 'pending'`);
+  return Number(rows[0]?.n ?? 0);
+}
+
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 const MAX_REASON = 2000;
@@ -122,20 +129,12 @@ function fromRow(r: Row): DeadLetter {
   };
 }
 
-const encodeCursor = (d: DeadLetter): string => Buffer.from(JSON.stringify([d.lastFailedAt, d.id])).toString('base64url');
+const encodeCursor = (d: DeadLetter): string => encodeKeysetCursor(d.lastFailedAt, d.id);
 
 function decodeCursor(cursor: string): [string, string] {
-  const bad = new DeadLetterQueryError('cursor is not one this API returned', '/cursor');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw bad;
-  }
-  if (!Array.isArray(parsed) || parsed.length !== 2) throw bad;
-  const [at, id] = parsed as unknown[];
-  if (typeof at !== 'string' || typeof id !== 'string' || Number.isNaN(Date.parse(at))) throw bad;
-  return [at, id];
+  const keyset = decodeKeysetCursor(cursor);
+  if (!keyset) throw new DeadLetterQueryError('cursor is not one this API returned', '/cursor');
+  return keyset;
 }
 
 function pageSize(limit: number | undefined): number {

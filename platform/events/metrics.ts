@@ -1,5 +1,7 @@
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Registry } from 'prom-client';
+import type { Queryable } from '../db/database';
+import { countPendingDeadLetters } from './dead-letters';
 
 /** Why an event was dead-lettered: refused before publish (schema), or a consumer kept failing on it. */
 export type DeadLetterKind = 'validation' | 'consumer';
@@ -11,9 +13,22 @@ export interface EventMetrics {
   publishLatency: Histogram<'type'>;
 }
 
-/** The event backbone's metrics, registered in the registry given (never prom-client's global one). */
-export function createEventMetrics(registry: Registry): EventMetrics {
+/**
+ * The event backbone's metrics, registered in the registry given (never prom-client's global one). With a
+ * database, the dead-letter depth is read from it at scrape time.
+ */
+export function createEventMetrics(registry: Registry, db?: Queryable): EventMetrics {
   const registers = [registry];
+  if (db) {
+    new Gauge({
+      name: 'concord_dead_letters_pending',
+      help: 'Dead letters not replayed yet (the dead-letter depth).',
+      registers,
+      async collect() {
+        this.set(await countPendingDeadLetters(db));
+      },
+    });
+  }
   return {
     published: new Counter({
       name: 'concord_events_published_total',

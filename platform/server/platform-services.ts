@@ -24,6 +24,8 @@ import { createEventBackbone } from '../events/backbone';
 import type { EventBackbone } from '../events/backbone';
 import { appendEvents } from '../events/outbox';
 import { injectFetch } from '../http/inject-fetch';
+import { createOpsSummaryHandlers } from '../ops/ops-summary';
+import { createSyncExceptionHandlers } from '../ops/sync-exceptions';
 import type { Logger } from '../logger';
 
 /** The base URL the generated clients are given in process; the inject transport never resolves it. */
@@ -79,7 +81,7 @@ export async function createPlatformServices(opts: {
   const events = await createEventBackbone({ db, logger, registry: opts.metrics.registry, ...(config.natsUrl ? { natsUrl: config.natsUrl } : {}),
     ...(config.natsNamespace ? { natsNamespace: config.natsNamespace } : {}),
   });
-  const services: InProcessServices = { 'admin.v1': serveHandlers(events.handlers) };
+  const services: InProcessServices = { 'admin.v1': serveHandlers({ ...events.handlers, ...createOpsSummaryHandlers(db, opts.now), ...createSyncExceptionHandlers(db, opts.now) }) };
   if (runs.system) Object.assign(services, createSystemServices({ db, sandbox: config.sandbox }));
 
   let orders: OrdersModule | undefined;
@@ -111,6 +113,7 @@ export async function createPlatformServices(opts: {
       clients,
       logger,
       registry: opts.metrics.registry,
+      circuitBreakerState: opts.metrics.circuitBreakerState,
       onCommitted: () => events.relay.wake(),
       ...(opts.now ? { now: opts.now } : {}),
       createOrderDeps: orders.createOrderDeps,

@@ -4,15 +4,24 @@ import type { Queryable } from '../../platform/db/database';
 import type { BreakerState } from '../../platform/http/circuit-breaker';
 import { breakerGauge } from '../../platform/http/circuit-breaker';
 
+const count = async (db: Queryable, sql: string) => Number((await db.query<{ n: string | number }>(sql)).rows[0]?.n ?? 0);
+
+/** Orders whose sales order has not reached ERP yet: a gauge here, and a figure of the admin ops summary. */
+export const countOrdersAwaitingErp = (db: Queryable) =>
+  count(db, `SELECT count(*) AS n FROM orders.sync_jobs WHERE system = 'erp' AND action = 'create' AND status = 'pending'`);
+
+/** Orders with any downstream sync in exception. */
+export const countOrdersInException = (db: Queryable) =>
+  count(db, `SELECT count(DISTINCT order_id) AS n FROM orders.sync_jobs WHERE status = 'exception'`);
+
 /** Business metrics of order intake on /metrics. The gauges are read from the database at scrape time. */
 export function createOrderMetrics(registry: Registry, db: Queryable, breakers: Pick<Gauge<'target'>, 'set'>) {
-  const count = async (sql: string) => Number((await db.query<{ n: string | number }>(sql)).rows[0]?.n ?? 0);
   new Gauge({
     name: 'concord_orders_awaiting_erp',
     help: 'Orders whose sales order has not reached ERP yet',
     registers: [registry],
     async collect() {
-      this.set(await count(`SELECT count(*) AS n FROM orders.sync_jobs WHERE system = 'erp' AND action = 'create' AND status = 'pending'`));
+      this.set(await countOrdersAwaitingErp(db));
     },
   });
   new Gauge({
@@ -20,7 +29,7 @@ export function createOrderMetrics(registry: Registry, db: Queryable, breakers: 
     help: 'Orders with a downstream sync in exception (gave up after N attempts, or refused by the system)',
     registers: [registry],
     async collect() {
-      this.set(await count(`SELECT count(DISTINCT order_id) AS n FROM orders.sync_jobs WHERE status = 'exception'`));
+      this.set(await countOrdersInException(db));
     },
   });
   const acceptance = new Histogram({

@@ -249,6 +249,48 @@ function suite(backend: Backend) {
     const left = await h.platform.db.query(`SELECT 1 FROM events.outbox WHERE subject = $1 AND published_at IS NULL`, [o.id]);
     expect(left.rows).toEqual([]);
   });
+
+  test('ERP refuses the sales order: the sync goes to exception, shown to ops; retried once ERP is fixed, ERP gets it once', async () => {
+    const order = (await h.call('sandbox', 'POST', '/v2/orders', shipOrder(`EXC-${randomUUID()}`, 'SKU-0041', 1))).body;
+    // ERP's master data changed after Concord copied it: the item is inactive there, so ERP refuses the order (422).
+    const setActive = (active: boolean) => h.platform.db.query(`UPDATE erp.items SET active = $1 WHERE sku = 'SKU-0041'`, [active]);
+    await setActive(false);
+    try {
+      await h.settle();
+    } finally {
+      await setActive(true);
+    }
+    const stuck = (await h.call('sandbox', 'GET', `/v2/orders/${order.id}`)).body;
+    expect(stuck.sync.erp).toEqual(expect.objectContaining({ status: 'exception', lastError: expect.stringContaining('HTTP 422') }));
+    h.advance(10 * 60_000);
+    await h.settle();
+    // Exception is terminal for the worker: fixing ERP alone sends nothing.
+    expect(await salesOrders(order.id)).toEqual([]);
+    const metrics = await (await fetch(`${h.platform.url}/metrics`)).text();
+    expect(Number(/^concord_orders_in_exception (\d+)/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
+    expect((await h.call('admin', 'GET', '/admin/v1/ops/summary')).body.ordersInException).toBeGreaterThanOrEqual(1);
+
+    const listed = await h.call('admin', 'GET', '/admin/v1/ops/exceptions?workflow=order&system=erp&limit=100');
+    expect(listed.status).toBe(200);
+    const mine = listed.body.items.find((x: { subjectId: string }) => x.subjectId === order.id);
+    expect(mine).toEqual(expect.objectContaining({ id: expect.stringMatching(/^osj_\d+$/), workflow: 'order', system: 'erp', action: 'create', status: 'exception', attempts: 1, lastError: expect.stringContaining('Inactive items') }));
+    expect((await h.call('admin', 'GET', '/admin/v1/ops/exceptions?workflow=return')).body.items.every((x: { workflow: string }) => x.workflow === 'return')).toBe(true);
+    expect((await h.call('admin', 'GET', '/admin/v1/ops/exceptions?cursor=bm90LWEtY3Vyc29y')).status).toBe(400);
+    expect((await h.call('sandbox', 'GET', '/admin/v1/ops/exceptions')).status).toBe(403);
+    expect((await h.call('admin', 'POST', '/admin/v1/ops/exceptions/osj_999999999/retry')).status).toBe(404);
+
+    const retried = await h.call('admin', 'POST', `/admin/v1/ops/exceptions/${mine.id}/retry`);
+    expect(retried.status).toBe(200);
+    expect(retried.body).toEqual(expect.objectContaining({ id: mine.id, status: 'pending', attempts: 0 }));
+    expect((await h.call('sandbox', 'GET', `/v2/orders/${order.id}`)).body.sync.erp.status).toBe('retrying');
+    await h.settle();
+    expect((await h.call('sandbox', 'GET', `/v2/orders/${order.id}`)).body.sync.erp.status).toBe('synced');
+    expect(await salesOrders(order.id)).toHaveLength(1);
+    // Retrying again changes nothing: the call is done.
+    const again = await h.call('admin', 'POST', `/admin/v1/ops/exceptions/${mine.id}/retry`);
+    expect([again.status, again.body.status]).toEqual([200, 'done']);
+    expect((await h.call('admin', 'GET', '/admin/v1/ops/exceptions?workflow=order&limit=100')).body.items.map((x: { id: string }) => x.id)).not.toContain(mine.id);
+  }, 120_000);
 }
 
 describe('order intake on PGlite with the in-process bus', () => suite('embedded'));

@@ -1,9 +1,9 @@
-import type { Registry } from 'prom-client';
+import type { Gauge, Registry } from 'prom-client';
 import { createBackgroundLoop } from '../../platform/background-loop';
 import type { Database } from '../../platform/db/database';
 import type { AppendEvents } from '../../platform/events/types';
 import type { CircuitBreaker } from '../../platform/http/circuit-breaker';
-import { createCircuitBreaker } from '../../platform/http/circuit-breaker';
+import { breakerGauge, createCircuitBreaker } from '../../platform/http/circuit-breaker';
 import type { Logger } from '../../platform/logger';
 import type { CreateOrderDeps } from '../orders/create-order';
 import type { SystemClients } from '../orders/sync/downstream';
@@ -23,6 +23,8 @@ export interface ReturnsModuleOptions {
   logger: Logger;
   /** Where the business metrics go (/metrics). */
   registry?: Registry;
+  /** The gauge that shows each breaker's state, as `returns:erp` and `returns:wms`. */
+  circuitBreakerState?: Pick<Gauge<'target'>, 'set'>;
   now?: () => Date;
   random?: () => number;
   /** Order intake, for exchanges: the replacement order is created (and cancelled) through it. */
@@ -42,10 +44,12 @@ export interface ReturnsModuleOptions {
 export function createReturnsModule(opts: ReturnsModuleOptions) {
   const now = opts.now ?? (() => new Date());
   const metrics = opts.registry ? createReturnMetrics(opts.registry, opts.db) : undefined;
-  const breakers: Record<ReturnSystem, CircuitBreaker> = {
-    erp: createCircuitBreaker({ ...opts.breaker, now: () => now().getTime() }),
-    wms: createCircuitBreaker({ ...opts.breaker, now: () => now().getTime() }),
+  const breaker = (system: ReturnSystem) => {
+    const target = `returns:${system}`;
+    opts.circuitBreakerState?.set({ target }, breakerGauge('closed'));
+    return createCircuitBreaker({ ...opts.breaker, now: () => now().getTime(), onStateChange: (state) => opts.circuitBreakerState?.set({ target }, breakerGauge(state)) });
   };
+  const breakers: Record<ReturnSystem, CircuitBreaker> = { erp: breaker('erp'), wms: breaker('wms') };
   const worker = createReturnsWorker({
     db: opts.db,
     ref: opts.ref,

@@ -2,6 +2,20 @@ import { Counter, Gauge } from 'prom-client';
 import type { Registry } from 'prom-client';
 import type { Queryable } from '../../platform/db/database';
 
+/** Returns received or inspected whose units wait for their disposition: a gauge here, and an ops-summary figure. */
+export async function countReturnsPendingDisposition(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: string | number }>(`SELECT count(*) AS n FROM returns.returns WHERE status IN ('received', 'inspected')`);
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** Refunds whose ERP credit memo is in exception, by the return's channel. */
+export async function countRefundExceptionsByChannel(db: Queryable): Promise<Map<string, number>> {
+  const { rows } = await db.query<{ channel: string; n: string | number }>(
+    `SELECT channel, count(*) AS n FROM returns.jobs WHERE kind = 'credit_memo' AND status = 'exception' GROUP BY channel`,
+  );
+  return new Map(rows.map((r) => [r.channel, Number(r.n)]));
+}
+
 /** Business metrics of the returns workflow on /metrics. The gauges are read from the database at scrape time. */
 export function createReturnMetrics(registry: Registry, db: Queryable) {
   new Gauge({
@@ -9,8 +23,7 @@ export function createReturnMetrics(registry: Registry, db: Queryable) {
     help: 'Returns received or inspected whose units wait for their disposition',
     registers: [registry],
     async collect() {
-      const { rows } = await db.query<{ n: string | number }>(`SELECT count(*) AS n FROM returns.returns WHERE status IN ('received', 'inspected')`);
-      this.set(Number(rows[0]?.n ?? 0));
+      this.set(await countReturnsPendingDisposition(db));
     },
   });
   new Gauge({
@@ -19,11 +32,9 @@ export function createReturnMetrics(registry: Registry, db: Queryable) {
     labelNames: ['channel'],
     registers: [registry],
     async collect() {
-      const { rows } = await db.query<{ channel: string; n: string | number }>(
-        `SELECT channel, count(*) AS n FROM returns.jobs WHERE kind = 'credit_memo' AND status = 'exception' GROUP BY channel`,
-      );
+      const byChannel = await countRefundExceptionsByChannel(db);
       this.reset();
-      for (const r of rows) this.set({ channel: r.channel }, Number(r.n));
+      for (const [channel, n] of byChannel) this.set({ channel }, n);
     },
   });
   const exceptions = new Counter({

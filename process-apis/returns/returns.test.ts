@@ -105,7 +105,12 @@ function suite(backend: Backend) {
     // The unit not received by inspection is free again: two more can be returned, not three.
     const three = await h.call('sandbox', 'POST', '/v1/returns', { orderId: order.id, channel: 'web', lines: [{ orderLineId: '1', quantity: 3, reason: 'other' }] });
     expect([three.status, three.body.type]).toEqual([422, `${PROBLEM}return-quantity-exceeded`]);
-    expect((await h.call('sandbox', 'POST', '/v1/returns', { orderId: order.id, channel: 'web', lines: [{ orderLineId: '1', quantity: 2, reason: 'other' }] })).status).toBe(201);
+    // The customer asks for store credit this time: the refund goes to new store credit, not back to the card.
+    const credit = await h.call('sandbox', 'POST', '/v1/returns', { orderId: order.id, channel: 'web', lines: [{ orderLineId: '1', quantity: 2, reason: 'other' }], refundTo: 'store_credit' });
+    expect(credit.status).toBe(201);
+    expect(credit.body.refundTo).toBe('store_credit');
+    expect(credit.body.refund.allocations).toEqual([{ tenderType: 'store_credit', amount: credit.body.refund.total, reference: credit.body.id }]);
+    expect(ret.refundTo).toBe('original_tenders');
   });
 
   test('scenario 7, exchange: the replacement order is created through order intake, linked and reserved; the refund nets the difference', async () => {
@@ -165,6 +170,44 @@ function suite(backend: Backend) {
     await h.call('sandbox', 'POST', `/v1/returns/${second.id}/receive`, { locationId: 'DC1', lines: [{ lineId: '1', quantity: 1 }] });
     const refused = await h.call('sandbox', 'POST', `/v1/returns/${second.id}/cancel`, { reason: 'customer_request' });
     expect([refused.status, refused.body.type]).toEqual([409, `${PROBLEM}invalid-return-state`]);
+  });
+
+  test('rejecting: goods that failed inspection go back to the customer, never to stock, with no refund; the replacement of an exchange is cancelled', async () => {
+    const order = await shippedOrder(h, [[64, 2]]);
+    const before = await position(h, 'SKU-0064', 'DC1');
+    const ret = (await h.call('sandbox', 'POST', '/v1/returns', { orderId: order.id, channel: 'web', lines: [{ orderLineId: '1', quantity: 2, reason: 'wrong_item' }] })).body;
+    await h.call('sandbox', 'POST', `/v1/returns/${ret.id}/receive`, { locationId: 'DC1', lines: [{ lineId: '1', quantity: 1 }] });
+    expect(await position(h, 'SKU-0064', 'DC1')).toEqual({ ...before, onHand: before!.onHand + 1, qc: before!.qc + 1 });
+    const key = randomUUID();
+    const rejected = await h.call('sandbox', 'POST', `/v1/returns/${ret.id}/reject`, { reason: 'inspection_failed', note: 'Not the item sold.' }, { 'Idempotency-Key': key });
+    expect(rejected.status).toBe(200);
+    expect(rejected.body).toEqual(expect.objectContaining({ status: 'rejected', rejectionReason: 'inspection_failed: Not the item sold.' }));
+    expect(rejected.body.refund).toBeUndefined();
+    expect(await position(h, 'SKU-0064', 'DC1')).toEqual(before);
+    const replay = await h.call('sandbox', 'POST', `/v1/returns/${ret.id}/reject`, { reason: 'inspection_failed', note: 'Not the item sold.' }, { 'Idempotency-Key': key });
+    expect([replay.status, replay.headers.get('idempotency-replayed')]).toEqual([200, 'true']);
+    expect((await h.call('sandbox', 'POST', `/v1/returns/${ret.id}/reject`, { reason: 'other' })).body.status).toBe('rejected');
+    await drive(h);
+    expect(await creditMemos(h, ret.id)).toEqual([]);
+    expect(await position(h, 'SKU-0064', 'DC1')).toEqual(before);
+    // A rejected return holds no units: both can be returned again.
+    const again = (await h.call('sandbox', 'POST', '/v1/returns', { orderId: order.id, channel: 'web', lines: [{ orderLineId: '1', quantity: 2, reason: 'other' }] })).body;
+    expect(again.status).toBe('authorized');
+    await h.call('sandbox', 'POST', `/v1/returns/${again.id}/receive`, { locationId: 'DC1', lines: [{ lineId: '1', quantity: 2 }] });
+    await h.call('sandbox', 'POST', `/v1/returns/${again.id}/inspect`, { lines: [{ lineId: '1', condition: 'new' }] });
+    const late = await h.call('sandbox', 'POST', `/v1/returns/${again.id}/reject`, { reason: 'other' });
+    expect([late.status, late.body.type]).toEqual([409, `${PROBLEM}invalid-return-state`]);
+
+    const swap = await shippedOrder(h, [[65, 1]]);
+    const reserved = (await position(h, 'SKU-0013', 'DC1'))!.reserved;
+    const exchangeCreated = await h.call('sandbox', 'POST', '/v1/returns', {
+      orderId: swap.id, channel: 'web', lines: [{ orderLineId: '1', quantity: 1, reason: 'wrong_size' }], exchange: { lines: [{ sku: 'SKU-0013', quantity: 1 }] },
+    });
+    expect(exchangeCreated.status).toBe(201);
+    const exchange = exchangeCreated.body;
+    expect((await h.call('sandbox', 'POST', `/v1/returns/${exchange.id}/reject`, { reason: 'suspected_fraud' })).body.status).toBe('rejected');
+    expect((await h.call('sandbox', 'GET', `/v2/orders/${exchange.exchange.replacementOrderId}`)).body.status).toBe('cancelled');
+    expect((await position(h, 'SKU-0013', 'DC1'))!.reserved).toBe(reserved);
   });
 
   test('scenario 6: bought online with gift card and credit card, returned defective at store S3: quarantined, never sellable, refund prorated to the tenders in order', async () => {
@@ -248,6 +291,8 @@ function suite(backend: Backend) {
       expect([waiting.status, waiting.refund.status]).toEqual(['dispositioned', 'approved']);
       const metrics = await (await fetch(`${h.platform.url}/metrics`)).text();
       expect(metrics).toMatch(/^concord_returns_pending_disposition \d+/m);
+      // The worker's ERP breaker tripped: the gauge shows it half-open (1) or open (2), not closed (0).
+      expect(metrics).toMatch(/^concord_circuit_breaker_state\{target="returns:erp"\} [12]$/m);
     } finally {
       await fault('erp', { mode: 'none' });
     }
@@ -260,7 +305,7 @@ function suite(backend: Backend) {
     expect(rows[0]!.attempts).toBeGreaterThan(1);
   });
 
-  test('a credit memo ERP refuses goes to exception: visible on the refund and in the metric by channel', async () => {
+  test('a credit memo ERP refuses goes to exception: visible on the refund, in the metric by channel and in the admin ops summary', async () => {
     const order = await shippedOrder(h, [[63, 1]]);
     const ret = (await h.call('sandbox', 'POST', '/v1/returns', { orderId: order.id, channel: 'web', lines: [{ orderLineId: '1', quantity: 1, reason: 'other' }] })).body;
     await h.call('sandbox', 'POST', `/v1/returns/${ret.id}/receive`, { locationId: 'DC1', lines: [{ lineId: '1', quantity: 1 }] });
@@ -273,6 +318,24 @@ function suite(backend: Backend) {
     const metrics = await (await fetch(`${h.platform.url}/metrics`)).text();
     expect(Number(/^concord_refund_exceptions_total\{channel="web"\} (\d+)/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
     expect(Number(/^concord_refunds_in_exception\{channel="web"\} (\d+)/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
+    expect(metrics).toMatch(/^concord_dead_letters_pending \d+/m);
+    const summary = await h.call('admin', 'GET', '/admin/v1/ops/summary');
+    expect(summary.status).toBe(200);
+    expect(summary.body.refundExceptions).toBeGreaterThanOrEqual(1);
+    expect(summary.body).toEqual(expect.objectContaining({ ordersInException: expect.any(Number), deadLetters: expect.any(Number), outboxBacklog: expect.any(Number) }));
+    expect((await h.call('sandbox', 'GET', '/admin/v1/ops/summary')).status).toBe(403);
+
+    // Nothing is lost: the credit memo waits in the admin API's exceptions until someone retries it.
+    const listed = (await h.call('admin', 'GET', '/admin/v1/ops/exceptions?workflow=return&limit=100')).body.items;
+    const job = listed.find((x: { subjectId: string; action: string }) => x.subjectId === ret.id && x.action === 'credit_memo');
+    expect(job).toEqual(expect.objectContaining({ id: expect.stringMatching(/^rtj_\d+$/), system: 'erp', status: 'exception' }));
+    const retried = await h.call('admin', 'POST', `/admin/v1/ops/exceptions/${job.id}/retry`);
+    expect(retried.body).toEqual(expect.objectContaining({ status: 'pending', attempts: 0 }));
+    expect((await getReturn(ret.id)).refund.status).toBe('approved');
+    // ERP still refuses this one: back to exception, and still no credit memo.
+    await drive(h);
+    expect((await getReturn(ret.id)).refund.status).toBe('exception');
+    expect(await creditMemos(h, ret.id)).toEqual([]);
   });
 
   // Last: it moves the clock past every earlier shipment's window.
