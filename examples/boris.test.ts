@@ -38,5 +38,6 @@ test('scenario 6 walkthrough: the defective item goes to damaged stock, never to
   expect(steps[5]!.step).toMatch(/ERP is down: refund approved/);
   expect(steps[6]!.step).toMatch(/^ERP is back: 1 credit memo \(CM-?\w+\), return closed/);
   expect(steps[2]!.calls.some((c) => /^POST \/system\/wms\/v1\/shipment-confirmations -> 201$/.test(c))).toBe(true);
-  expect(steps[3]!.calls).toEqual([expect.stringMatching(/^POST \/v1\/returns -> 201$/)]);
+  expect(steps[3]!.calls[0]).toMatch(/^POST \/system\/pos\/v1\/returns -> 201$/);
+  expect(steps[3]!.step).toMatch(/started PR-\d+, forwarded to Concord as ret_\w+: authorized/);
 }, 240_000);

@@ -6,8 +6,8 @@
  *   npm start                          # in one terminal
  *   npm run example:boris              # in another (--url, --data-dir as for the CLI)
  *
- * The channel calls use the sandbox partner app; the DC's WMS and the ERP checks use the admin app, both from
- * `<data dir>/credentials.json`.
+ * The channel calls use the sandbox partner app; the store's POS, the DC's WMS and the ERP checks use the admin app
+ * (system scopes); both come from `<data dir>/credentials.json`.
  */
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -16,6 +16,7 @@ import { createAvailabilityV1Client } from '../generated/clients/process/availab
 import { createOrdersV2Client } from '../generated/clients/process/orders.v2';
 import { createReturnsV1Client } from '../generated/clients/process/returns.v1';
 import { createErpV1Client } from '../generated/clients/system/erp.v1';
+import { createPosV1Client } from '../generated/clients/system/pos.v1';
 import { createWmsV1Client } from '../generated/clients/system/wms.v1';
 import type { components } from '../generated/types/process/availability.v1';
 
@@ -116,6 +117,7 @@ export async function runBorisWalkthrough(opts: WalkthroughOptions): Promise<Ste
   const availability = createAvailabilityV1Client({ baseUrl: url, fetch: viaChannel });
   const wms = createWmsV1Client({ baseUrl: url, fetch: viaAdmin });
   const erp = createErpV1Client({ baseUrl: url, fetch: viaAdmin });
+  const pos = createPosV1Client({ baseUrl: url, fetch: viaAdmin });
 
   const stockAtStore = async (): Promise<Position> => {
     const r = must('availability', await availability.GET('/v1/availability', { params: { query: { sku: SKU, locationId: STORE } } }));
@@ -190,16 +192,17 @@ export async function runBorisWalkthrough(opts: WalkthroughOptions): Promise<Ste
   });
   await record('The DC shipped both items; the order is shipped');
 
-  // 3. At store S3 the POS starts the return: validated against the order (shipped, not returned, window open).
+  // 3. At store S3 the POS starts the return; it forwards it to Concord's returns API, which validates it against
+  //    the order (shipped, not returned already, window open) and answers with its return.
   const line = order.lines.find((l) => l.sku === SKU)!;
-  const ret = must(
-    'return',
-    await returns.POST('/v1/returns', {
-      params: { header: { 'Idempotency-Key': randomUUID() } },
-      body: { orderId: order.id, channel: 'pos', locationId: STORE, lines: [{ orderLineId: line.lineId, quantity: 1, reason: 'defective', note: 'Zip broken on first use' }] },
+  const started = must(
+    'in-store return',
+    await pos.POST('/system/pos/v1/returns', {
+      body: { storeId: STORE, orderId: order.id, lines: [{ orderLineId: line.lineId, sku: SKU, quantity: 1, reason: 'defective' }], customerEmail: 'ada@example.com', note: 'Zip broken on first use' },
     }),
   );
-  await record(`The POS at ${STORE} started return ${ret.id}: ${ret.status}, refund estimate ${ret.refund?.total.amount} (pending)`);
+  const ret = must('return', await returns.GET('/v1/returns/{returnId}', { params: { path: { returnId: started.concordReturnId! } } }));
+  await record(`The POS at ${STORE} started ${started.posReturnId}, forwarded to Concord as ${ret.id}: ${ret.status}, refund estimate ${ret.refund?.total.amount} (pending)`);
 
   // 4. The store receives the item: on hand, but held in quality control, so never promised.
   must(

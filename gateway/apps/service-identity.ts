@@ -3,11 +3,11 @@ import type { TokenIssuer } from '../auth/tokens';
 
 /**
  * Concord's own identity for calls between its parts (the order worker posting to ERP, WMS and POS through the
- * gateway). It is an ordinary internal app in the registry, so the gateway authenticates, authorizes, rate-limits
+ * gateway; the sandbox POS forwarding in-store returns to the returns API). It is an ordinary internal app in the registry, so the gateway authenticates, authorizes, rate-limits
  * and logs these calls like any other; its tokens are minted in process and never leave it.
  */
 export const SERVICE_CLIENT_ID = 'app_concordsvc';
-export const SERVICE_SCOPES = ['system:read', 'system:write'];
+export const SERVICE_SCOPES = ['system:read', 'system:write', 'returns:write'];
 
 export interface ServiceIdentity {
   /** `Authorization` for the next call: a cached token, renewed a minute before it expires. */

@@ -16,7 +16,10 @@ import type { ReturnsModule } from '../../process-apis/returns';
 import { loadReferenceData } from '../../process-apis/reference-data/reference-data';
 import type { ReferenceData } from '../../process-apis/reference-data/reference-data';
 import { syncReferenceData } from '../../process-apis/reference-data/sync';
-import { createSystemServices, seedSandbox } from '../../system-apis';
+import { createSandboxSystems, createSystemServices, seedSandbox, serveSystems } from '../../system-apis';
+import { forwardToReturnsApi } from '../../system-apis/pos/return-forwarding';
+import { createReturnsV1Client } from '../../generated/clients/process/returns.v1';
+import type { ClientOptions } from 'openapi-fetch';
 import { createBackgroundLoop } from '../background-loop';
 import type { Config, Role } from '../config';
 import type { Database } from '../db/database';
@@ -33,6 +36,8 @@ const IN_PROCESS_BASE_URL = 'http://concord.in-process';
 /** Until a first copy of ERP's reference data exists, try again this often; afterwards refresh it this often. */
 const REFDATA_RETRY_MS = 5_000;
 const REFDATA_REFRESH_MS = 10 * 60_000;
+/** How often the sandbox POS forwards the in-store returns it could not deliver again. */
+const POS_FORWARD_RETRY_MS = 10_000;
 
 /** What each role runs (README, "Roles"). `all` is the embedded default: everything in one process. */
 const RUNS: Record<Role, { system: boolean; orders: boolean; background: boolean }> = {
@@ -82,7 +87,17 @@ export async function createPlatformServices(opts: {
     ...(config.natsNamespace ? { natsNamespace: config.natsNamespace } : {}),
   });
   const services: InProcessServices = { 'admin.v1': serveHandlers({ ...events.handlers, ...createOpsSummaryHandlers(db, opts.now), ...createSyncExceptionHandlers(db, opts.now) }) };
-  if (runs.system) Object.assign(services, createSystemServices({ db, sandbox: config.sandbox }));
+  // The sandbox POS forwards in-store returns to Concord's returns API, as a store's POS would, and keeps
+  // forwarding those it could not deliver.
+  const sandbox = runs.system && config.sandbox
+    ? createSandboxSystems({ db, forwardInStoreReturn: forwardToReturnsApi(createReturnsV1Client(clientOptions(config, 'process', opts.app, opts.serviceAuthorization))) })
+    : undefined;
+  if (sandbox) Object.assign(services, serveSystems(sandbox));
+  else if (runs.system) Object.assign(services, createSystemServices({ db, sandbox: false }));
+  const posForwarding = createBackgroundLoop(
+    async () => (sandbox ? (await sandbox.pos.retryPendingReturns({ correlationId: `pos-forward-${Date.now()}`, scopes: [] })).forwarded : 0),
+    { intervalMs: POS_FORWARD_RETRY_MS, onError: (err) => logger.warn({ err }, 'forwarding pending in-store returns failed') },
+  );
 
   let orders: OrdersModule | undefined;
   let returns: ReturnsModule | undefined;
@@ -90,7 +105,7 @@ export async function createPlatformServices(opts: {
   let ref: ReferenceData | undefined;
   let clients: SystemClients | undefined;
   if (runs.orders) {
-    clients = systemClients(config, opts.app, opts.serviceAuthorization);
+    clients = systemClients(clientOptions(config, 'system', opts.app, opts.serviceAuthorization));
     ref = await loadReferenceData(db);
     const allocation = allocationRules();
     orders = createOrdersModule({
@@ -160,6 +175,7 @@ export async function createPlatformServices(opts: {
       await copyReferenceData();
       if (!opts.background) return;
       if (ref) refresh.start();
+      if (sandbox) posForwarding.start();
       if (runs.background) {
         events.relay.start();
         orders?.start();
@@ -169,6 +185,7 @@ export async function createPlatformServices(opts: {
     },
     async close() {
       await refresh.stop();
+      await posForwarding.stop();
       await orders?.stop();
       await returns?.stop();
       await availability?.stop();
@@ -177,18 +194,23 @@ export async function createPlatformServices(opts: {
   };
 }
 
-/** ERP, WMS and POS clients: in process on the embedded default, over HTTP to the system role otherwise. */
-function systemClients(config: Config, app: () => FastifyInstance, authorization: () => Promise<string>): SystemClients {
-  const options =
-    config.role === 'all'
-      ? { baseUrl: IN_PROCESS_BASE_URL, fetch: injectFetch(app, async () => ({ authorization: await authorization() })) }
-      : {
-          baseUrl: config.systemUrl,
-          fetch: async (input: Request) => {
-            const headers = new Headers(input.headers);
-            headers.set('authorization', await authorization());
-            return fetch(new Request(input, { headers, signal: AbortSignal.timeout(config.upstreamTimeoutMs) }));
-          },
-        };
+/**
+ * How a generated client reaches another part of Concord: in process through the gateway's own pipeline on the
+ * embedded default, over HTTP to the role that serves it otherwise (the system role for ERP, WMS and POS, the
+ * process role for the process APIs). Either way as Concord's service identity.
+ */
+function clientOptions(config: Config, target: 'system' | 'process', app: () => FastifyInstance, authorization: () => Promise<string>): ClientOptions {
+  if (config.role === 'all') return { baseUrl: IN_PROCESS_BASE_URL, fetch: injectFetch(app, async () => ({ authorization: await authorization() })) };
+  return {
+    baseUrl: target === 'system' ? config.systemUrl : config.processUrl,
+    fetch: async (input: Request) => {
+      const headers = new Headers(input.headers);
+      headers.set('authorization', await authorization());
+      return fetch(new Request(input, { headers, signal: AbortSignal.timeout(config.upstreamTimeoutMs) }));
+    },
+  };
+}
+
+function systemClients(options: ClientOptions): SystemClients {
   return { erp: createErpV1Client(options), wms: createWmsV1Client(options), pos: createPosV1Client(options) };
 }

@@ -210,6 +210,24 @@ function suite(backend: Backend) {
     expect((await position(h, 'SKU-0013', 'DC1'))!.reserved).toBe(reserved);
   });
 
+  test('scenario 6 from the store: the POS starts the return and forwards it to Concord once; a refusal is answered by the POS as 422', async () => {
+    const order = await shippedOrder(h, [[66, 2]]);
+    const line = { orderLineId: '1', sku: 'SKU-0066', quantity: 1, reason: 'defective' };
+    const started = await h.call('admin', 'POST', '/system/pos/v1/returns', { storeId: 'S3', orderId: order.id, lines: [line], customerEmail: 'grace@example.com', note: 'Zip broken' });
+    expect([started.status, started.body.detail]).toEqual([201, undefined]);
+    expect(started.body).toEqual(expect.objectContaining({ forwardingStatus: 'forwarded', concordReturnId: expect.stringMatching(/^ret_/), storeId: 'S3' }));
+    const ret = await getReturn(started.body.concordReturnId);
+    expect(ret).toEqual(expect.objectContaining({ orderId: order.id, channel: 'pos', locationId: 'S3', status: 'authorized', partnerId: 'prt_sandbox' }));
+    expect(ret.lines).toEqual([expect.objectContaining({ orderLineId: '1', sku: 'SKU-0066', quantity: 1, reason: 'defective' })]);
+    // The customer's own channel sees the return started in store.
+    expect((await h.call('sandbox', 'GET', `/v2/orders/${order.id}`)).body.returnIds).toEqual([ret.id]);
+
+    // Concord refuses an over-return: POS records nothing and answers with Concord's reason.
+    const over = await h.call('admin', 'POST', '/system/pos/v1/returns', { storeId: 'S3', orderId: order.id, lines: [{ ...line, quantity: 2 }], customerEmail: 'grace@example.com' });
+    expect([over.status, over.body.type]).toEqual([422, `${PROBLEM}return-quantity-exceeded`]);
+    expect((await h.call('sandbox', 'GET', `/v1/returns?orderId=${order.id}`)).body.items).toHaveLength(1);
+  });
+
   test('scenario 6: bought online with gift card and credit card, returned defective at store S3: quarantined, never sellable, refund prorated to the tenders in order', async () => {
     const order = await shippedOrder(h, [[60, 1], [70, 1]], { discount: 1200, giftCard: 2000 });
     const before = await position(h, 'SKU-0060', 'S3');
