@@ -30,7 +30,7 @@ import * as v_system_wms_v1_params from './validators/system/wms.v1.params';
 import * as v_system_wms_v1_responses from './validators/system/wms.v1.responses';
 
 /** SHA-256 over the contract files this manifest was generated from; `concord start` refuses a mismatch. */
-export const contractsDigest = "32490fa1138f56768857f9f8b5d52648be7095d28d8c71d89d6944191f6a0b46";
+export const contractsDigest = "c3f0b788336765b77f741cc5833ac1b0f70041d4fba8e2d40e5629c6de902767";
 
 export const routes: readonly RouteManifestEntry[] = [
   {
@@ -1646,6 +1646,28 @@ export const routes: readonly RouteManifestEntry[] = [
         "429": { "application/problem+json": v_system_pos_v1_responses.getInStoreReturn_response_429 },
         "503": { "application/problem+json": v_system_pos_v1_responses.getInStoreReturn_response_503 },
         "504": { "application/problem+json": v_system_pos_v1_responses.getInStoreReturn_response_504 },
+      },
+    },
+  },
+  {
+    api: "pos", version: 1, group: "system", contract: "contracts/openapi/system/pos.v1.yaml",
+    method: "GET", path: "/system/pos/v1/stock-counts", operationId: "listStockCounts",
+    summary: "List store stock counts",
+    scopes: ["system:read"], apiKey: false, public: false,
+    upstream: "pos", audience: "internal", idempotency: "none", rateLimitCost: 1,
+    deprecated: false,
+    parameters: [{"name":"X-Correlation-ID","in":"header","required":false},{"name":"cursor","in":"query","required":false},{"name":"limit","in":"query","required":false},{"name":"storeId","in":"query","required":false}],
+    responses: {"200":{"contentTypes":["application/json"],"headers":["X-Correlation-ID","RateLimit","RateLimit-Policy"]},"400":{"contentTypes":["application/problem+json"],"headers":["X-Correlation-ID"]},"401":{"contentTypes":["application/problem+json"],"headers":["X-Correlation-ID"]},"403":{"contentTypes":["application/problem+json"],"headers":["X-Correlation-ID"]},"429":{"contentTypes":["application/problem+json"],"headers":["X-Correlation-ID","Retry-After","RateLimit","RateLimit-Policy"]},"503":{"contentTypes":["application/problem+json"],"headers":["X-Correlation-ID","Retry-After"]},"504":{"contentTypes":["application/problem+json"],"headers":["X-Correlation-ID"]}},
+    validate: {
+      params: v_system_pos_v1_params.listStockCounts_params,
+      responses: {
+        "200": { "application/json": v_system_pos_v1_responses.listStockCounts_response_200 },
+        "400": { "application/problem+json": v_system_pos_v1_responses.listStockCounts_response_400 },
+        "401": { "application/problem+json": v_system_pos_v1_responses.listStockCounts_response_401 },
+        "403": { "application/problem+json": v_system_pos_v1_responses.listStockCounts_response_403 },
+        "429": { "application/problem+json": v_system_pos_v1_responses.listStockCounts_response_429 },
+        "503": { "application/problem+json": v_system_pos_v1_responses.listStockCounts_response_503 },
+        "504": { "application/problem+json": v_system_pos_v1_responses.listStockCounts_response_504 },
       },
     },
   },

@@ -69,10 +69,13 @@ function suite(backend: Backend) {
     expect(hundred.status).toBe(200);
     expect(hundred.body.items).toHaveLength(100);
 
-    // The gateway's request validation refuses more than 100 (the contract's maxItems) before the handler runs;
-    // the handler's own check answers `too-many-skus` (see README, contract note).
-    expect((await availability(`skus=${skus(1, 101).join(',')}`)).status).toBe(400);
-    expect((await h.call('sandbox', 'POST', '/v1/availability/query', { skus: skus(1, 140) })).status).toBe(400);
+    // More than 100 is the handler's `too-many-skus`; past the schema's input size limit (1000) it is `validation`.
+    const tooMany = await availability(`skus=${skus(1, 101).join(',')}`);
+    expect([tooMany.status, tooMany.body.type]).toEqual([400, `${PROBLEM}too-many-skus`]);
+    const batchTooMany = await h.call('sandbox', 'POST', '/v1/availability/query', { skus: skus(1, 140) });
+    expect([batchTooMany.status, batchTooMany.body.detail]).toEqual([400, 'At most 100 SKUs per availability query; 140 were given.']);
+    const huge = await h.call('sandbox', 'POST', '/v1/availability/query', { skus: Array.from({ length: 1001 }, (_, i) => `SKU-${String(i + 1).padStart(4, '0')}`) });
+    expect([huge.status, huge.body.type]).toEqual([400, `${PROBLEM}validation`]);
     const direct = await h.platform.services.availability!.services.v1.queryAvailability(
       { body: { skus: skus(1, 140) }, params: {}, query: {}, headers: {} },
       { correlationId: 'c-1', scopes: ['availability:read'] },

@@ -4,7 +4,7 @@ import { startHarness } from '../orders/testing/harness';
 import { AvailabilityChanges, applyInventoryUpdate } from '.';
 import { metric, position, stockEvents, storeSale } from './testing/helpers';
 
-// Ordered inventory updates: the systems record documents (POS sales, WMS movements, ERP adjustments), and
+// Ordered inventory updates: the systems record documents (POS sales and counts, WMS movements, ERP adjustments), and
 // Concord polls them through the generated clients and applies them by source sequence (scenario 5).
 
 function suite(backend: Backend) {
@@ -94,6 +94,25 @@ function suite(backend: Backend) {
     expect(await runOnce()).toBe(1);
     const last = (await stockEvents(h, sku, 'DC2')).pop()!;
     expect(last).toEqual({ type: 'inventory.availability-changed', data: expect.objectContaining({ atp: 5, lowStock: true, threshold: 5 }) });
+  });
+
+  test('POS stock counts are polled: absolute counts in the store’s POS sequence, interleaved with its sales; a late count is stale', async () => {
+    const at = new Date(Date.now() - 1_000).toISOString();
+    const count = (sourceSequence: number, counts: Array<{ sku: string; counted: number }>) => record('/system/pos/v1/stock-counts', { storeId: 'S5', counts, sourceSequence, occurredAt: at });
+    await count(10, [{ sku: 'SKU-0045', counted: 7 }, { sku: 'SKU-0046', counted: 3 }]);
+    expect(await runOnce()).toBe(1);
+    expect((await position(h, 'SKU-0045', 'S5')).on_hand).toBe(7);
+    expect((await position(h, 'SKU-0046', 'S5')).on_hand).toBe(3);
+
+    await record('/system/pos/v1/store-sales', storeSale('S5', 'SKU-0045', 2, 11, new Date(at)));
+    // A count taken before that sale, sent late: stale, so it never undoes the sale.
+    await count(9, [{ sku: 'SKU-0045', counted: 7 }]);
+    expect(await runOnce()).toBe(2);
+    expect((await position(h, 'SKU-0045', 'S5')).on_hand).toBe(5);
+    expect((await stockEvents(h, 'SKU-0045', 'S5')).filter((e) => e.type === 'inventory.adjusted').map((e) => [e.data.reason, e.data.sourceSequence])).toEqual([
+      ['cycle_count', 10],
+      ['sale', 11],
+    ]);
   });
 
   test('applyInventoryUpdate: gaps split as missing sequences arrive, one at a time', async () => {

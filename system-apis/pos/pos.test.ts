@@ -147,9 +147,12 @@ describeOnBothDatabases('sandbox POS', (open) => {
       expect(expectStatus(await f.pos.call('listStoreSales', { query: { storeId: 'S1' } }), 200).body.items.map((s) => s.id)).toEqual([again.id, recorded.id]);
     });
 
-    it('accepts a stock count with its sequence as given; only at a store and for known SKUs', async () => {
+    it('accepts a stock count with its sequence as given, and lists it; only at a store and for known SKUs', async () => {
       const body = { storeId: 'S3', counts: [{ sku: 'SKU-0002', counted: 9 }, { sku: 'SKU-0003', counted: 10 }], sourceSequence: 57, occurredAt: '2026-11-21T07:45:00Z' };
-      expect(expectStatus(await f.pos.call('createStockCount', { body }), 202).body).toEqual({
+      const counted = expectStatus(await f.pos.call('createStockCount', { body }), 202).body;
+      expect(expectStatus(await f.pos.call('listStockCounts', { query: { storeId: 'S3' } }), 200).body.items).toContainEqual(counted);
+      expect(expectStatus(await f.pos.call('listStockCounts', { query: { storeId: 'S4' } }), 200).body.items.map((c) => c.id)).not.toContain(counted.id);
+      expect(counted).toEqual({
         id: expect.stringMatching(/^CNT-\d{6}$/),
         ...body,
         occurredAt: '2026-11-21T07:45:00.000Z',

@@ -4,6 +4,7 @@ import { checkSkus } from '../common/catalogue';
 import { insertCommitted } from '../common/committed';
 import type { SystemDeps } from '../common/deps';
 import { formatDocId } from '../common/document-ids';
+import { listPage, tableList } from '../common/listing';
 import { iso, json, num, opt, isoOrUndefined } from '../common/rows';
 import { checkStore } from './stores';
 
@@ -33,8 +34,10 @@ const toCount = (r: CountRow): StockCount => ({
   ...opt('appliedAt', isoOrUndefined(r.applied_at)),
 });
 
-export function stockCountHandlers({ db, now }: SystemDeps): Pick<PosV1Handlers, 'createStockCount'> {
+export function stockCountHandlers({ db, now }: SystemDeps): Pick<PosV1Handlers, 'createStockCount' | 'listStockCounts'> {
   return {
+    listStockCounts: (req, caller) => listPage(caller, req.query, tableList(db, 'stock-counts', `SELECT ${COLUMNS} FROM pos.stock_counts`, { store_id: req.query.storeId }, toCount)),
+
     // Recorded `accepted` with the store's sequence as given: POS does not judge the order of sequences, Concord's
     // inventory does. Applying it (and emitting the updates) comes with the inventory feed.
     async createStockCount(req, caller) {

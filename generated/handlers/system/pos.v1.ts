@@ -25,6 +25,8 @@ export interface PosV1Handlers {
   createInStoreReturn: OperationHandler<operations["createInStoreReturn"]>;
   /** GET /system/pos/v1/returns/{posReturnId}: Get an in-store return */
   getInStoreReturn: OperationHandler<operations["getInStoreReturn"]>;
+  /** GET /system/pos/v1/stock-counts: List store stock counts */
+  listStockCounts: OperationHandler<operations["listStockCounts"]>;
   /** POST /system/pos/v1/stock-counts: Record a store stock count */
   createStockCount: OperationHandler<operations["createStockCount"]>;
   /** GET /system/pos/v1/sandbox/faults: Get the active sandbox fault */

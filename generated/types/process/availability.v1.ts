@@ -182,7 +182,7 @@ export interface components {
     schemas: {
         /** @description `locationId` and `region` are mutually exclusive; with neither the scope is the whole network. */
         AvailabilityQueryRequest: {
-            /** @description At most 100 SKUs (more is 400 `too-many-skus`). */
+            /** @description At most 100 SKUs (more is 400 `too-many-skus`; the schema's 1000 is only the input size limit). */
             skus: components["schemas"]["Sku"][];
             locationId?: components["schemas"]["LocationId"];
             region?: components["schemas"]["LocationId"];
@@ -543,7 +543,8 @@ export interface operations {
                  */
                 sku?: components["schemas"]["Sku"];
                 /**
-                 * @description Comma-separated SKUs, at most 100 (more is 400 `too-many-skus`). Mutually exclusive with `sku`.
+                 * @description Comma-separated SKUs, at most 100 (more is 400 `too-many-skus`; the schema's 1000 is only the input
+                 *     size limit). Mutually exclusive with `sku`.
                  * @example [
                  *       "SKU-0001",
                  *       "SKU-0002"

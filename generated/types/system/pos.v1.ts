@@ -263,7 +263,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List store stock counts
+         * @description Newest first. Concord's inventory reads them as absolute on-hand counts with the store's POS sequence.
+         */
+        get: operations["listStockCounts"];
         put?: never;
         /**
          * Record a store stock count
@@ -352,6 +356,10 @@ export interface components {
         };
         StoreSalePage: {
             items: components["schemas"]["StoreSale"][];
+            nextCursor: components["schemas"]["NextCursor"];
+        };
+        StockCountPage: {
+            items: components["schemas"]["StockCount"][];
             nextCursor: components["schemas"]["NextCursor"];
         };
         /**
@@ -1890,6 +1898,79 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["SystemThrottled"];
+            503: components["responses"]["SystemUnavailable"];
+            504: components["responses"]["SystemTimeout"];
+        };
+    };
+    listStockCounts: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+                /**
+                 * @description Page size.
+                 * @example 20
+                 */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description Only counts of this store.
+                 * @example S3
+                 */
+                storeId?: components["schemas"]["LocationId"];
+            };
+            header?: {
+                /**
+                 * @description Echoed on the response, generated when absent, and carried into logs, upstream calls and events.
+                 * @example 7b0c3a5e-2f7d-4c1e-9a2b-1e5f3d4c6b7a
+                 */
+                "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of stock counts. */
+            200: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["CorrelationId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "CNT-000012",
+                     *           "storeId": "S3",
+                     *           "counts": [
+                     *             {
+                     *               "sku": "SKU-0002",
+                     *               "counted": 9
+                     *             },
+                     *             {
+                     *               "sku": "SKU-0003",
+                     *               "counted": 10
+                     *             }
+                     *           ],
+                     *           "sourceSequence": 57,
+                     *           "occurredAt": "2026-11-21T07:45:00Z",
+                     *           "status": "accepted",
+                     *           "receivedAt": "2026-11-21T07:45:01Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StockCountPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["SystemThrottled"];
             503: components["responses"]["SystemUnavailable"];
             504: components["responses"]["SystemTimeout"];

@@ -3,7 +3,7 @@
 // @ts-nocheck
 "use strict";
 export const queryAvailability_body = validate53;
-const schema20 = {"type":"object","description":"`locationId` and `region` are mutually exclusive; with neither the scope is the whole network.","required":["skus"],"additionalProperties":false,"properties":{"skus":{"type":"array","minItems":1,"maxItems":100,"description":"At most 100 SKUs (more is 400 `too-many-skus`).","items":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Sku"}},"locationId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/LocationId"},"region":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/LocationId"},"channel":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Channel"}}};
+const schema20 = {"type":"object","description":"`locationId` and `region` are mutually exclusive; with neither the scope is the whole network.","required":["skus"],"additionalProperties":false,"properties":{"skus":{"type":"array","minItems":1,"maxItems":1000,"description":"At most 100 SKUs (more is 400 `too-many-skus`; the schema's 1000 is only the input size limit).","items":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Sku"}},"locationId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/LocationId"},"region":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/LocationId"},"channel":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Channel"}}};
 const schema22 = {"type":"string","pattern":"^[A-Z0-9][A-Z0-9-]{1,63}$","description":"Stock keeping unit. Demo data uses SKU-0001 … SKU-0240.","example":"SKU-0001"};
 const pattern3 = new RegExp("^[A-Z0-9][A-Z0-9-]{1,63}$", "u");
 
@@ -122,8 +122,8 @@ let data0 = data.skus;
 const _errs2 = errors;
 if(errors === _errs2){
 if(Array.isArray(data0)){
-if(data0.length > 100){
-validate53.errors = [{instancePath:instancePath+"/skus",schemaPath:"#/properties/skus/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
+if(data0.length > 1000){
+validate53.errors = [{instancePath:instancePath+"/skus",schemaPath:"#/properties/skus/maxItems",keyword:"maxItems",params:{limit: 1000},message:"must NOT have more than 1000 items"}];
 return false;
 }
 else {

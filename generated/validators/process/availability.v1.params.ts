@@ -3,7 +3,7 @@
 // @ts-nocheck
 "use strict";
 export const getAvailability_params = validate52;
-const schema19 = {"type":"object","properties":{"path":{"type":"object","properties":{},"required":[]},"query":{"type":"object","properties":{"sku":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Sku"},"skus":{"type":"array","minItems":1,"maxItems":100,"items":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Sku"}},"locationId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/LocationId"},"region":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/LocationId"},"channel":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Channel"}},"required":[]},"headers":{"type":"object","properties":{"x-correlation-id":{"type":"string","maxLength":128,"pattern":"^[A-Za-z0-9._:-]{1,128}$"}},"required":[]}},"required":["path","query","headers"],"$id":"https://concord.dev/contracts/openapi/process/availability.v1.yaml/ops/getAvailability_params"};
+const schema19 = {"type":"object","properties":{"path":{"type":"object","properties":{},"required":[]},"query":{"type":"object","properties":{"sku":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Sku"},"skus":{"type":"array","minItems":1,"maxItems":1000,"items":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Sku"}},"locationId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/LocationId"},"region":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/LocationId"},"channel":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Channel"}},"required":[]},"headers":{"type":"object","properties":{"x-correlation-id":{"type":"string","maxLength":128,"pattern":"^[A-Za-z0-9._:-]{1,128}$"}},"required":[]}},"required":["path","query","headers"],"$id":"https://concord.dev/contracts/openapi/process/availability.v1.yaml/ops/getAvailability_params"};
 const schema21 = {"type":"string","pattern":"^[A-Z0-9][A-Z0-9-]{1,63}$","description":"Stock keeping unit. Demo data uses SKU-0001 … SKU-0240.","example":"SKU-0001"};
 const pattern3 = new RegExp("^[A-Z0-9][A-Z0-9-]{1,63}$", "u");
 
@@ -250,8 +250,8 @@ data1["skus"] = coerced0;
 }
 if(errors === _errs6){
 if(Array.isArray(data3)){
-if(data3.length > 100){
-validate52.errors = [{instancePath:instancePath+"/query/skus",schemaPath:"#/properties/query/properties/skus/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"}];
+if(data3.length > 1000){
+validate52.errors = [{instancePath:instancePath+"/query/skus",schemaPath:"#/properties/query/properties/skus/maxItems",keyword:"maxItems",params:{limit: 1000},message:"must NOT have more than 1000 items"}];
 return false;
 }
 else {

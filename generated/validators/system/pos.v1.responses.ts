@@ -3092,15 +3092,16 @@ return errors === 0;
 }
 validate130.evaluated = {"props":{"posReturnId":true,"concordReturnId":true,"forwardingStatus":true,"storeId":true,"orderId":true,"lines":true,"customerEmail":true,"note":true,"createdAt":true,"updatedAt":true},"dynamicProps":false,"dynamicItems":false};
 
-export const createStockCount_response_202 = validate144;
-const schema51 = {"type":"object","required":["id","storeId","counts","sourceSequence","occurredAt","status","receivedAt"],"properties":{"id":{"type":"string","pattern":"^CNT-[0-9]{6,12}$"},"storeId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/LocationId"},"counts":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/system/pos.v1.yaml#/$defs/CountedQuantity"}},"sourceSequence":{"type":"integer","minimum":1},"occurredAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"status":{"type":"string","enum":["accepted","applied"],"description":"`accepted` when queued; `applied` once POS has booked it and emitted the inventory updates."},"receivedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
+export const listStockCounts_response_200 = validate144;
+const schema51 = {"type":"object","required":["items","nextCursor"],"properties":{"items":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/system/pos.v1.yaml#/$defs/StockCount"}},"nextCursor":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/NextCursor"}}};
+const schema52 = {"type":"object","required":["id","storeId","counts","sourceSequence","occurredAt","status","receivedAt"],"properties":{"id":{"type":"string","pattern":"^CNT-[0-9]{6,12}$"},"storeId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/LocationId"},"counts":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/system/pos.v1.yaml#/$defs/CountedQuantity"}},"sourceSequence":{"type":"integer","minimum":1},"occurredAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"status":{"type":"string","enum":["accepted","applied"],"description":"`accepted` when queued; `applied` once POS has booked it and emitted the inventory updates."},"receivedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
 const pattern14 = new RegExp("^CNT-[0-9]{6,12}$", "u");
-const schema52 = {"type":"object","required":["sku","counted"],"properties":{"sku":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Sku"},"counted":{"type":"integer","minimum":0}}};
+const schema53 = {"type":"object","required":["sku","counted"],"properties":{"sku":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Sku"},"counted":{"type":"integer","minimum":0}}};
 
-function validate146(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate147(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate146.evaluated;
+const evaluated0 = validate147.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3170,16 +3171,16 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate146.errors = vErrors;
+validate147.errors = vErrors;
 return errors === 0;
 }
-validate146.evaluated = {"props":{"sku":true,"counted":true},"dynamicProps":false,"dynamicItems":false};
+validate147.evaluated = {"props":{"sku":true,"counted":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate144.evaluated;
+const evaluated0 = validate145.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3293,8 +3294,8 @@ let data2 = data.counts;
 if(Array.isArray(data2)){
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate146(data2[i0], {instancePath:instancePath+"/counts/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate146.errors : vErrors.concat(validate146.errors);
+if(!(validate147(data2[i0], {instancePath:instancePath+"/counts/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
 errors = vErrors.length;
 }
 }
@@ -3354,7 +3355,7 @@ vErrors.push(err12);
 errors++;
 }
 if(!((data6 === "accepted") || (data6 === "applied"))){
-const err13 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema51.properties.status.enum},message:"must be equal to one of the allowed values"};
+const err13 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema52.properties.status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3381,18 +3382,306 @@ vErrors.push(err14);
 }
 errors++;
 }
+validate145.errors = vErrors;
+return errors === 0;
+}
+validate145.evaluated = {"props":{"id":true,"storeId":true,"counts":true,"sourceSequence":true,"occurredAt":true,"status":true,"receivedAt":true},"dynamicProps":false,"dynamicItems":false};
+
+
+function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate144.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.items === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "items"},message:"must have required property '"+"items"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.nextCursor === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "nextCursor"},message:"must have required property '"+"nextCursor"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.items !== undefined){
+let data0 = data.items;
+if(Array.isArray(data0)){
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate145(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err2 = {instancePath:instancePath+"/items",schemaPath:"#/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.nextCursor !== undefined){
+if(!(validate81(data.nextCursor, {instancePath:instancePath+"/nextCursor",parentData:data,parentDataProperty:"nextCursor",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
 validate144.errors = vErrors;
 return errors === 0;
 }
-validate144.evaluated = {"props":{"id":true,"storeId":true,"counts":true,"sourceSequence":true,"occurredAt":true,"status":true,"receivedAt":true},"dynamicProps":false,"dynamicItems":false};
+validate144.evaluated = {"props":{"items":true,"nextCursor":true},"dynamicProps":false,"dynamicItems":false};
 
-export const getSandboxFaults_response_200 = validate152;
-const schema54 = {"type":"object","description":"A sandbox system's fault configuration, shared by the ERP, WMS and POS system APIs.\n`none` behaves normally; `down` answers every request 503 `system-unavailable`; `slow` answers after\n`delayMs`; `throttle` answers 429 `system-throttled` with `Retry-After: retryAfterSeconds`; `flaky`\nanswers 503 `system-unavailable` on a `failureRate` share of requests. Fields that do not apply to the\nmode are ignored. With `durationSeconds` the fault resets to `none` by itself; in a response it is the\ntime left.\n","required":["mode"],"additionalProperties":false,"properties":{"mode":{"type":"string","enum":["none","down","slow","throttle","flaky"]},"delayMs":{"type":"integer","minimum":0,"maximum":60000,"description":"For `slow`, the added latency in milliseconds. Required with `slow`."},"retryAfterSeconds":{"type":"integer","minimum":1,"maximum":3600,"default":1,"description":"For `throttle`, the `Retry-After` value in seconds."},"failureRate":{"type":"number","minimum":0,"maximum":1,"description":"For `flaky`, the share of requests that fail (0 to 1). Required with `flaky`."},"durationSeconds":{"type":"integer","minimum":1,"maximum":86400,"description":"Optional. Resets the fault to `none` after this many seconds."}},"allOf":[{"if":{"properties":{"mode":{"const":"slow"}}},"then":{"required":["delayMs"]}},{"if":{"properties":{"mode":{"const":"flaky"}}},"then":{"required":["failureRate"]}}],"example":{"mode":"throttle","retryAfterSeconds":30,"durationSeconds":600}};
+export const createStockCount_response_202 = validate154;
 
-function validate152(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate154(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate152.evaluated;
+const evaluated0 = validate154.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.id === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.storeId === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "storeId"},message:"must have required property '"+"storeId"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.counts === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "counts"},message:"must have required property '"+"counts"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.sourceSequence === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sourceSequence"},message:"must have required property '"+"sourceSequence"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.occurredAt === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "occurredAt"},message:"must have required property '"+"occurredAt"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data.status === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data.receivedAt === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "receivedAt"},message:"must have required property '"+"receivedAt"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data.id !== undefined){
+let data0 = data.id;
+if(typeof data0 === "string"){
+if(!pattern14.test(data0)){
+const err7 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^CNT-[0-9]{6,12}$"},message:"must match pattern \""+"^CNT-[0-9]{6,12}$"+"\""};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.storeId !== undefined){
+if(!(validate56(data.storeId, {instancePath:instancePath+"/storeId",parentData:data,parentDataProperty:"storeId",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+errors = vErrors.length;
+}
+}
+if(data.counts !== undefined){
+let data2 = data.counts;
+if(Array.isArray(data2)){
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate147(data2[i0], {instancePath:instancePath+"/counts/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/counts",schemaPath:"#/properties/counts/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.sourceSequence !== undefined){
+let data4 = data.sourceSequence;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err10 = {instancePath:instancePath+"/sourceSequence",schemaPath:"#/properties/sourceSequence/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 < 1 || isNaN(data4)){
+const err11 = {instancePath:instancePath+"/sourceSequence",schemaPath:"#/properties/sourceSequence/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+}
+if(data.occurredAt !== undefined){
+if(!(validate77(data.occurredAt, {instancePath:instancePath+"/occurredAt",parentData:data,parentDataProperty:"occurredAt",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+errors = vErrors.length;
+}
+}
+if(data.status !== undefined){
+let data6 = data.status;
+if(typeof data6 !== "string"){
+const err12 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(!((data6 === "accepted") || (data6 === "applied"))){
+const err13 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema52.properties.status.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.receivedAt !== undefined){
+if(!(validate77(data.receivedAt, {instancePath:instancePath+"/receivedAt",parentData:data,parentDataProperty:"receivedAt",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+validate154.errors = vErrors;
+return errors === 0;
+}
+validate154.evaluated = {"props":{"id":true,"storeId":true,"counts":true,"sourceSequence":true,"occurredAt":true,"status":true,"receivedAt":true},"dynamicProps":false,"dynamicItems":false};
+
+export const getSandboxFaults_response_200 = validate160;
+const schema56 = {"type":"object","description":"A sandbox system's fault configuration, shared by the ERP, WMS and POS system APIs.\n`none` behaves normally; `down` answers every request 503 `system-unavailable`; `slow` answers after\n`delayMs`; `throttle` answers 429 `system-throttled` with `Retry-After: retryAfterSeconds`; `flaky`\nanswers 503 `system-unavailable` on a `failureRate` share of requests. Fields that do not apply to the\nmode are ignored. With `durationSeconds` the fault resets to `none` by itself; in a response it is the\ntime left.\n","required":["mode"],"additionalProperties":false,"properties":{"mode":{"type":"string","enum":["none","down","slow","throttle","flaky"]},"delayMs":{"type":"integer","minimum":0,"maximum":60000,"description":"For `slow`, the added latency in milliseconds. Required with `slow`."},"retryAfterSeconds":{"type":"integer","minimum":1,"maximum":3600,"default":1,"description":"For `throttle`, the `Retry-After` value in seconds."},"failureRate":{"type":"number","minimum":0,"maximum":1,"description":"For `flaky`, the share of requests that fail (0 to 1). Required with `flaky`."},"durationSeconds":{"type":"integer","minimum":1,"maximum":86400,"description":"Optional. Resets the fault to `none` after this many seconds."}},"allOf":[{"if":{"properties":{"mode":{"const":"slow"}}},"then":{"required":["delayMs"]}},{"if":{"properties":{"mode":{"const":"flaky"}}},"then":{"required":["failureRate"]}}],"example":{"mode":"throttle","retryAfterSeconds":30,"durationSeconds":600}};
+
+function validate160(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate160.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3543,7 +3832,7 @@ vErrors.push(err8);
 errors++;
 }
 if(!(((((data2 === "none") || (data2 === "down")) || (data2 === "slow")) || (data2 === "throttle")) || (data2 === "flaky"))){
-const err9 = {instancePath:instancePath+"/mode",schemaPath:"#/properties/mode/enum",keyword:"enum",params:{allowedValues: schema54.properties.mode.enum},message:"must be equal to one of the allowed values"};
+const err9 = {instancePath:instancePath+"/mode",schemaPath:"#/properties/mode/enum",keyword:"enum",params:{allowedValues: schema56.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3704,10 +3993,10 @@ vErrors.push(err22);
 }
 errors++;
 }
-validate152.errors = vErrors;
+validate160.errors = vErrors;
 return errors === 0;
 }
-validate152.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate160.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const listStoreSales_response_401 = listStoreSales_response_400;
 export const listStoreSales_response_403 = listStoreSales_response_400;
@@ -3789,6 +4078,12 @@ export const getInStoreReturn_response_404 = listStoreSales_response_400;
 export const getInStoreReturn_response_429 = listStoreSales_response_400;
 export const getInStoreReturn_response_503 = listStoreSales_response_400;
 export const getInStoreReturn_response_504 = listStoreSales_response_400;
+export const listStockCounts_response_400 = listStoreSales_response_400;
+export const listStockCounts_response_401 = listStoreSales_response_400;
+export const listStockCounts_response_403 = listStoreSales_response_400;
+export const listStockCounts_response_429 = listStoreSales_response_400;
+export const listStockCounts_response_503 = listStoreSales_response_400;
+export const listStockCounts_response_504 = listStoreSales_response_400;
 export const createStockCount_response_400 = listStoreSales_response_400;
 export const createStockCount_response_401 = listStoreSales_response_400;
 export const createStockCount_response_403 = listStoreSales_response_400;

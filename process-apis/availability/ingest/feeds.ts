@@ -67,6 +67,19 @@ export function posSaleUpdates(s: Pos['schemas']['StoreSale']): InventoryUpdate[
   }));
 }
 
+/** A store stock count: an absolute on-hand count per SKU counted, all with the count's POS sequence. */
+export function posCountUpdates(c: Pos['schemas']['StockCount']): InventoryUpdate[] {
+  return c.counts.map((line) => ({
+    sku: line.sku,
+    locationId: c.storeId,
+    source: 'pos' as const,
+    sourceSequence: c.sourceSequence,
+    reason: 'cycle_count' as const,
+    count: line.counted,
+    occurredAt: new Date(c.occurredAt),
+  }));
+}
+
 const ERP_REASON: Record<Erp['schemas']['InventoryAdjustmentReason'], AdjustmentReason> = {
   correction: 'correction',
   damage: 'damage',
@@ -91,10 +104,7 @@ export function erpAdjustmentUpdates(a: Erp['schemas']['InventoryAdjustment']): 
   ];
 }
 
-/**
- * The feeds Concord polls. POS stock counts are not among them: the POS contract has no operation to list them
- * (see README, "What is missing").
- */
+/** The feeds Concord polls: WMS movements, POS sales and stock counts, ERP adjustments. */
 export function systemFeeds(clients: SystemClients): Feed[] {
   const params = (cursor: string | undefined, correlationId: string) => ({ header: { 'X-Correlation-ID': correlationId }, query: { limit: PAGE, ...(cursor ? { cursor } : {}) } });
   return [
@@ -110,6 +120,13 @@ export function systemFeeds(clients: SystemClients): Feed[] {
       async page(cursor, correlationId) {
         const p = pageOf(this.name, await clients.pos.GET('/system/pos/v1/store-sales', { params: params(cursor, correlationId) }));
         return { ...p, docs: p.items.map((s) => ({ no: docNumber(s.id), updates: posSaleUpdates(s) })) };
+      },
+    },
+    {
+      name: 'pos.stock-counts',
+      async page(cursor, correlationId) {
+        const p = pageOf(this.name, await clients.pos.GET('/system/pos/v1/stock-counts', { params: params(cursor, correlationId) }));
+        return { ...p, docs: p.items.map((c) => ({ no: docNumber(c.id), updates: posCountUpdates(c) })) };
       },
     },
     {
