@@ -10,6 +10,7 @@ import { allocationRules } from './allocation';
 import { createFeedPoller } from './ingest/feed-poller';
 import type { Feed } from './ingest/feeds';
 import { systemFeeds } from './ingest/feeds';
+import { pruneSeenUpdates } from './ingest/sequences';
 import { createAvailabilityMetrics } from './metrics';
 import { createAvailabilityV1Service } from './service';
 import { createReservationSweeper } from './sweeper';
@@ -38,9 +39,15 @@ export interface AvailabilityModuleOptions {
   /** After a transaction with outbox events committed (the outbox relay's wake-up). */
   onCommitted?: () => void;
   pollIntervalMs?: number;
-  /** The feeds to poll; WMS movements, POS sales and ERP adjustments through `clients` by default. */
+  /** The feeds to poll; WMS movements, POS sales and counts, and ERP adjustments through `clients` by default. */
   feeds?: readonly Feed[];
+  /** How long the sequences seen are remembered for duplicate detection. Default 7 days. */
+  seenRetentionMs?: number;
 }
+
+const DEFAULT_SEEN_RETENTION_MS = 7 * 24 * 3600_000;
+/** Pruning the sequences seen is housekeeping: at most this often. */
+const PRUNE_EVERY_MS = 10 * 60_000;
 
 /**
  * Availability: the availability.v1 service (ATP per location, region, network and channel; reservations; the
@@ -65,11 +72,19 @@ export function createAvailabilityModule(opts: AvailabilityModuleOptions) {
     onApplied: metrics.observe,
   });
 
-  /** One pass: expire due reservations, then apply new inventory documents. Returns the work done. */
+  const retention = opts.seenRetentionMs ?? DEFAULT_SEEN_RETENTION_MS;
+  let prunedAt = -Infinity;
+
+  /** One pass: expire due reservations, apply new inventory documents, now and then forget old sequences. */
   const runOnce = async (): Promise<number> => {
     const expired = await sweeper.runOnce();
     metrics.expired(expired);
     const applied = await poller.runOnce();
+    const at = now().getTime();
+    if (at - prunedAt >= PRUNE_EVERY_MS) {
+      prunedAt = at;
+      await pruneSeenUpdates(opts.db, new Date(at - retention));
+    }
     if (expired + applied > 0) opts.onCommitted?.();
     return expired + applied;
   };

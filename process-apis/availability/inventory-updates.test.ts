@@ -2,6 +2,7 @@ import { describeWithService } from '../../platform/testing/services';
 import type { Backend, Harness } from '../orders/testing/harness';
 import { startHarness } from '../orders/testing/harness';
 import { AvailabilityChanges, applyInventoryUpdate } from '.';
+import { pruneSeenUpdates } from './ingest/sequences';
 import { metric, position, stockEvents, storeSale } from './testing/helpers';
 
 // Ordered inventory updates: the systems record documents (POS sales and counts, WMS movements, ERP adjustments), and
@@ -136,6 +137,16 @@ function suite(backend: Backend) {
     expect(await apply(4)).toEqual(['stale']);
     expect(await gaps('SKU-0044', 'S4')).toEqual([]);
     expect(await apply(6)).toEqual(['applied', null]);
+
+    // Sequences seen long ago are forgotten; one arriving again, even the last applied, is stale, never new.
+    const pruned = await pruneSeenUpdates(h.platform.db, new Date(Date.now() + 60_000));
+    expect(pruned).toBeGreaterThanOrEqual(6);
+    const { rows } = await h.platform.db.query(`SELECT 1 FROM inventory.seen_updates WHERE sku = 'SKU-0044' AND location_id = 'S4'`);
+    expect(rows).toEqual([]);
+    expect(await apply(6)).toEqual(['stale']);
+    expect(await apply(5)).toEqual(['stale']);
+    expect(await gaps('SKU-0044', 'S4')).toEqual([]);
+    expect(await apply(7)).toEqual(['applied', null]);
   });
 }
 

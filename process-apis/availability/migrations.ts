@@ -96,4 +96,8 @@ export const availabilityMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    id: 'inventory/0003_seen_updates_retention',
+    sql: `CREATE INDEX seen_updates_seen_at ON inventory.seen_updates (seen_at);`,
+  },
 ];

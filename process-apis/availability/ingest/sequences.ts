@@ -21,7 +21,8 @@ export async function judgeSequence(tx: Queryable, u: InventoryUpdate, now: Date
     keyParams(u),
   );
   const last = Number(rows[0]?.last_sequence ?? 0);
-  const stale = u.sourceSequence < last;
+  // `<=`: the last applied sequence itself is a duplicate while remembered, and stale once pruned, never new.
+  const stale = u.sourceSequence <= last;
   const seen = await tx.query(
     `INSERT INTO inventory.seen_updates (source, sku, location_id, source_sequence, outcome, seen_at) VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT DO NOTHING RETURNING 1`,
@@ -42,6 +43,23 @@ export async function judgeSequence(tx: Queryable, u: InventoryUpdate, now: Date
     [...keyParams(u), gap.from, gap.to, now],
   );
   return { kind: 'next', gap };
+}
+
+/**
+ * Forgets sequences seen before `before`, a batch at a time; returns how many. The last applied sequence of each
+ * key lives on in `source_sequences`, so a forgotten one that arrives again is judged stale (ignored) instead of
+ * duplicate: only which counter it lands in changes.
+ */
+export async function pruneSeenUpdates(db: Queryable, before: Date, batch = 5_000): Promise<number> {
+  const { rows } = await db.query<{ n: string | number }>(
+    `WITH gone AS (
+       DELETE FROM inventory.seen_updates WHERE (source, sku, location_id, source_sequence) IN (
+         SELECT source, sku, location_id, source_sequence FROM inventory.seen_updates WHERE seen_at < $1 LIMIT $2)
+       RETURNING 1)
+     SELECT count(*) AS n FROM gone`,
+    [before, batch],
+  );
+  return Number(rows[0]?.n ?? 0);
 }
 
 /** Removes the arrived sequence from the open gap holding it, splitting the range around it. */
