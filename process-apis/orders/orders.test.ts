@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { appendEvents } from '../../platform/events/outbox';
+import { createCircuitBreaker } from '../../platform/http/circuit-breaker';
+import { createLogger } from '../../platform/logger';
 import { describeWithService } from '../../platform/testing/services';
+import type { SystemClients } from './sync/downstream';
+import { createSyncWorker } from './sync/sync-worker';
 import type { Backend, Harness } from './testing/harness';
 import { marketplaceOrder, shipOrder, startHarness } from './testing/harness';
 
@@ -248,6 +253,32 @@ function suite(backend: Backend) {
     while ((await h.platform.services.events.relay.runOnce()).published > 0);
     const left = await h.platform.db.query(`SELECT 1 FROM events.outbox WHERE subject = $1 AND published_at IS NULL`, [o.id]);
     expect(left.rows).toEqual([]);
+  });
+
+  test('ERP keeps failing one document (5xx) while the system is otherwise healthy: 8 counted attempts, then exception', async () => {
+    await h.settle();
+    const order = (await h.call('sandbox', 'POST', '/v2/orders', shipOrder(`POISON-${randomUUID()}`, 'SKU-0043', 1))).body;
+    // A worker whose ERP answers 500 to this order's sales order, with a breaker that other orders' successes
+    // would keep closed (here: a threshold never reached), so every attempt counts.
+    const fail = (status: number) => async () => ({ error: { title: 'Internal Server Error', status }, response: new Response(null, { status }) });
+    const ok = async () => ({ data: { id: 'FO-999999' }, response: new Response(null, { status: 201 }) });
+    const clients = { erp: { POST: fail(500) }, wms: { POST: ok }, pos: { POST: ok } } as unknown as SystemClients;
+    let t = Date.now();
+    const never = () => createCircuitBreaker({ failureThreshold: 1_000_000, now: () => t });
+    const exceptions: string[] = [];
+    const worker = createSyncWorker({
+      db: h.platform.db, clients, breakers: { erp: never(), wms: never(), pos: never() }, appendEvents, logger: createLogger({ level: 'silent' }),
+      now: () => new Date(t), onException: (system) => exceptions.push(system),
+    });
+    const erpJob = async () => (await h.platform.db.query<{ status: string; attempts: number }>(`SELECT status, attempts FROM orders.sync_jobs WHERE order_id = $1 AND system = 'erp'`, [order.id])).rows[0]!;
+    for (let i = 0; i < 20 && (await erpJob()).status === 'pending'; i++) {
+      await worker.runOnce();
+      t += 10 * 60_000;
+    }
+    expect(await erpJob()).toEqual({ status: 'exception', attempts: 8 });
+    expect(exceptions).toEqual(['erp']);
+    const seen = (await h.call('sandbox', 'GET', `/v2/orders/${order.id}`)).body.sync.erp;
+    expect(seen).toEqual(expect.objectContaining({ status: 'exception', lastError: 'HTTP 500: Internal Server Error' }));
   });
 
   test('ERP refuses the sales order: the sync goes to exception, shown to ops; retried once ERP is fixed, ERP gets it once', async () => {
