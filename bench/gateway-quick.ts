@@ -1,11 +1,12 @@
 /**
- * A quick look at the gateway's cost: `npx tsx bench/gateway-quick.ts [--seconds 10] [--connections 10]`.
+ * A quick look at the gateway's cost: `npx tsx bench/gateway-quick.ts [--seconds 10] [--connections 10] [--postgres URL]`.
  * wrk (a separate process) drives, on loopback: a bare node:http JSON server (the floor), then Concord's full
  * chain on the embedded default: ES256 JWT, rate limit, validation, the in-process upstream under its timeout and
  * breaker, response metrics; GET of one order, and POST of new orders with an Idempotency-Key each.
  * The full peer comparison is `npm run bench` (issue 9); this is the figure a hot-path change is checked with.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -16,9 +17,10 @@ import { startPlatform } from '../platform/server/start';
 import { REPO_ROOT, makeTempDir } from '../platform/testing/temp-dir';
 import { shipOrder } from '../process-apis/orders/testing/harness';
 
-function wrk(url: string, seconds: number, connections: number, env: Record<string, string> = {}, script?: string, header?: string) {
+/** wrk in a child process, awaited: a synchronous spawn would block the event loop of the servers under test. */
+async function wrk(url: string, seconds: number, connections: number, env: Record<string, string> = {}, script?: string, header?: string) {
   const args = ['-t', '2', '-c', String(connections), '-d', `${seconds}s`, '--latency', ...(script ? ['-s', script] : []), ...(header ? ['-H', header] : []), url];
-  const out = execFileSync('wrk', args, { env: { ...process.env, ...env }, encoding: 'utf8' });
+  const { stdout: out } = await promisify(execFile)('wrk', args, { env: { ...process.env, ...env }, encoding: 'utf8' });
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
   const p50 = /50%\s+([\d.]+\w+)/.exec(out)?.[1];
   const p99 = /99%\s+([\d.]+\w+)/.exec(out)?.[1];
@@ -27,7 +29,7 @@ function wrk(url: string, seconds: number, connections: number, env: Record<stri
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' } } });
+  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' }, postgres: { type: 'string' } } });
   const seconds = Number(values.seconds);
   const connections = Number(values.connections);
 
@@ -38,7 +40,16 @@ async function main() {
 
   const dir = await makeTempDir();
   const platform = await startPlatform(
-    loadConfig({ PORT: '0', CONCORD_DATA_DIR: dir.path, LOG_LEVEL: 'silent', CONCORD_PLANS: '{"sandbox":{"ratePerSecond":1000000,"burst":1000000}}' }, { root: REPO_ROOT }),
+    loadConfig(
+      {
+        PORT: '0',
+        CONCORD_DATA_DIR: dir.path,
+        LOG_LEVEL: 'silent',
+        CONCORD_PLANS: '{"sandbox":{"ratePerSecond":1000000,"burst":1000000}}',
+        ...(values.postgres ? { DATABASE_URL: values.postgres } : {}),
+      },
+      { root: REPO_ROOT },
+    ),
     createLogger({ level: 'silent' }),
   );
   const creds = platform.bootstrap!.sandbox;
@@ -60,9 +71,9 @@ async function main() {
 
   const template = JSON.stringify(shipOrder('BENCH-%s', 'SKU-0002', 1));
   const results = {
-    directGet: wrk(directUrl, seconds, connections),
-    concordGet: wrk(`${platform.url}/v2/orders/${created.id}`, seconds, connections, {}, undefined, `Authorization: Bearer ${token}`),
-    concordPost: wrk(`${platform.url}/v2/orders`, seconds, connections, { TOKEN: token, ORDER_BODY: template }, join(REPO_ROOT, 'bench', 'wrk', 'post-order.lua')),
+    directGet: await wrk(directUrl, seconds, connections),
+    concordGet: await wrk(`${platform.url}/v2/orders/${created.id}`, seconds, connections, {}, undefined, `Authorization: Bearer ${token}`),
+    concordPost: await wrk(`${platform.url}/v2/orders`, seconds, connections, { TOKEN: token, ORDER_BODY: template }, join(REPO_ROOT, 'bench', 'wrk', 'post-order.lua')),
   };
   console.log(JSON.stringify({ seconds, connections, database: platform.db.description, ...results }, null, 2));
   await platform.close();

@@ -1,9 +1,16 @@
--- POST /v2/orders with a fresh Idempotency-Key and source order id per request (wrk, one counter per thread).
+-- POST /v2/orders with a fresh Idempotency-Key and source order id per request. Each wrk thread gets its own
+-- number in setup(); the start time keeps ids of separate runs against one database apart.
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
+
 local counter = 0
-local thread_id = tostring(math.random(1, 1e9))
+local run = tostring(os.time())
 request = function()
   counter = counter + 1
-  local id = thread_id .. "-" .. counter
+  local id = run .. "-" .. tostring(tid) .. "-" .. counter
   local body = string.format(os.getenv("ORDER_BODY"), id)
   return wrk.format("POST", "/v2/orders", {
     ["Authorization"] = "Bearer " .. os.getenv("TOKEN"),
