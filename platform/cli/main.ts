@@ -4,6 +4,7 @@ import { registerApps } from './commands/apps';
 import { registerEvents } from './commands/events';
 import { registerGenerate } from './commands/generate';
 import { registerOps } from './commands/ops';
+import { registerPact } from './commands/pact';
 import { registerPlans } from './commands/plans';
 import { registerSandbox } from './commands/sandbox';
 import { registerStart } from './commands/start';
@@ -11,7 +12,7 @@ import type { CommandContext } from './context';
 import { createOutput, reportError } from './output';
 
 /** Every command: adding one means writing its file and adding it here. */
-const COMMANDS = [registerStart, registerGenerate, registerApps, registerPlans, registerEvents, registerOps, registerSandbox];
+const COMMANDS = [registerStart, registerGenerate, registerApps, registerPlans, registerEvents, registerOps, registerSandbox, registerPact];
 
 export async function main(argv: readonly string[]): Promise<void> {
   const json = argv.includes('--json');
