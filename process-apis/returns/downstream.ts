@@ -1,6 +1,6 @@
-import { retryAfterMs } from '../../platform/http/retry-after';
 import type { StoredOrder } from '../orders/model';
 import type { SystemClients } from '../orders/sync/downstream';
+import { classify } from '../orders/sync/downstream';
 import type { StoredReturn } from './model';
 
 export interface ReturnJob {
@@ -22,24 +22,6 @@ export type CallOutcome =
   /** Refused for good (4xx): retrying cannot help. */
   | { kind: 'permanent'; error: string };
 
-interface ClientResult {
-  data?: { id?: string } | undefined;
-  error?: unknown;
-  response: Response;
-}
-
-function classify(result: ClientResult, nowMs: number): CallOutcome {
-  const { response } = result;
-  if (response.ok) return { kind: 'ok', ...(result.data?.id ? { externalRef: result.data.id } : {}) };
-  const body = result.error as { detail?: string; title?: string } | undefined;
-  const detail = body?.detail ?? body?.title ?? '';
-  const error = `HTTP ${response.status}${detail ? `: ${detail}` : ''}`;
-  const after = retryAfterMs(response.headers.get('retry-after'), nowMs);
-  const wait = after !== undefined ? { retryAfterMs: after } : {};
-  if (response.status === 429) return { kind: 'transient', error, throttled: true, ...wait };
-  if (response.status >= 500 || response.status === 408) return { kind: 'transient', error, throttled: false, ...wait };
-  return { kind: 'permanent', error };
-}
 
 /** The ERP credit memo of an approved refund: the returned goods at their net value, and where the money goes. */
 export function creditMemoRequest(stored: StoredReturn) {

@@ -28,13 +28,15 @@ export type CallOutcome =
   /** The system refused this document for good (4xx): retrying cannot help. */
   | { kind: 'permanent'; error: string };
 
-interface ClientResult {
+/** What a generated client call resolves to, as far as classifying it needs. */
+export interface ClientResult {
   data?: { id?: string } | undefined;
   error?: unknown;
   response: Response;
 }
 
-function classify(result: ClientResult, nowMs: number): CallOutcome {
+/** A system's answer as a worker outcome: the order sync worker and the returns worker classify alike. */
+export function classify(result: ClientResult, nowMs: number): CallOutcome {
   const { response } = result;
   if (response.ok) return { kind: 'ok', ...(result.data?.id ? { externalRef: result.data.id } : {}) };
   const detail = (result.error as { detail?: string; title?: string } | undefined)?.detail ?? (result.error as { title?: string } | undefined)?.title ?? '';
