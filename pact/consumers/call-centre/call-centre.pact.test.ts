@@ -7,8 +7,8 @@ import { PROBLEM_JSON, money, orderId, problem, returnId, timestamp } from '../.
 
 const { eachLike, fromProviderState, integer, regex, string } = MatchersV3;
 
-// The call centre: finds a customer's order by the number the customer quotes, shows its lines and where ERP and
-// WMS stand, cancels it on request, and follows returns.
+// The call centre: finds a customer's order by the number the customer quotes, shows its lines, where each part
+// ships from and where ERP and WMS stand, cancels it on request, and follows returns.
 const { pact, checkAgainstRecord } = consumerPact('call-centre');
 afterAll(() => checkAgainstRecord());
 
@@ -47,6 +47,8 @@ describe('call centre → Concord', () => {
           customer: { name: string('Grace Hopper'), email: string('grace@example.com') },
           lines: eachLike({ lineId: string('1'), sku: regex(/^SKU-\d{4}$/, 'SKU-0001'), quantity: integer(1), shippedQuantity: integer(0), cancelledQuantity: integer(0) }),
           sync: { erp: { status: regex(SYNC_STATUS, 'pending'), attempts: integer(0) }, wms: { status: regex(SYNC_STATUS, 'pending') } },
+          // The agent tells the customer where each part ships from or waits for collection.
+          fulfilmentGroups: eachLike({ nodeId: string('DC1'), method: regex(/^(ship|store_pickup|ship_from_store)$/, 'ship') }),
           totals: { total: money(2039) },
         }),
       )
