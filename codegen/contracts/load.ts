@@ -32,11 +32,19 @@ const operationSchemas = (op: OperationModel): SchemaSource[] => [
   ...Object.values(op.responses).flatMap((r) => Object.values(r.content).filter((s): s is SchemaSource => !!s)),
 ];
 
+export interface LoadOptions {
+  /**
+   * `false` skips the OpenAPI/AsyncAPI parsers and the JSON Schema check (most of the load time). For readers
+   * that only need the model and run their own checks (governance lints the same files with Spectral).
+   */
+  validate?: boolean;
+}
+
 /**
  * Loads every contract under `<root>/contracts` and checks it: YAML, `$ref`s, the OpenAPI and AsyncAPI parsers,
  * JSON Schema validity, and Concord's own rules. Throws a ContractLoadError naming each file and JSON pointer.
  */
-export async function loadContracts(root: string): Promise<ContractSet> {
+export async function loadContracts(root: string, opts: LoadOptions = {}): Promise<ContractSet> {
   const paths = await discoverContractFiles(root);
   const read = await Promise.all(paths.map((p) => readContract(root, p)));
   const problems: ContractProblem[] = read.flatMap((r) => r.problems);
@@ -49,8 +57,10 @@ export async function loadContracts(root: string): Promise<ContractSet> {
   // The parsers' messages about unresolved refs are worse than ours; stop here if refs are broken.
   if (problems.length) throw new ContractLoadError(problems);
 
-  const parsed = await Promise.all(files.map((f) => (f.kind === 'openapi' ? validateOpenApi(f) : validateAsyncApi(f))));
-  problems.push(...parsed.flat());
+  if (opts.validate !== false) {
+    const parsed = await Promise.all(files.map((f) => (f.kind === 'openapi' ? validateOpenApi(f) : validateAsyncApi(f))));
+    problems.push(...parsed.flat());
+  }
 
   const catalogueFile = files.find((f) => f.rel === SCOPE_CATALOGUE.file);
   const catalogue = catalogueFile ? getAtPointer(catalogueFile.doc, SCOPE_CATALOGUE.pointer) : undefined;
@@ -73,7 +83,7 @@ export async function loadContracts(root: string): Promise<ContractSet> {
     }
   }
   schemas.push(...operations.flatMap(operationSchemas), ...events.map((e) => e.payload));
-  problems.push(...checkSchemas(schemas));
+  if (opts.validate !== false) problems.push(...checkSchemas(schemas));
   problems.push(...checkRouteClashes(operations));
 
   if (problems.length) throw new ContractLoadError(problems);
