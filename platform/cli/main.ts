@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { registerApps } from './commands/apps';
+import { registerContracts } from './commands/contracts';
 import { registerEvents } from './commands/events';
 import { registerGenerate } from './commands/generate';
 import { registerOps } from './commands/ops';
@@ -12,7 +13,7 @@ import type { CommandContext } from './context';
 import { createOutput, reportError } from './output';
 
 /** Every command: adding one means writing its file and adding it here. */
-const COMMANDS = [registerStart, registerGenerate, registerApps, registerPlans, registerEvents, registerOps, registerSandbox, registerPact];
+const COMMANDS = [registerStart, registerGenerate, registerApps, registerPlans, registerEvents, registerOps, registerSandbox, registerPact, registerContracts];
 
 export async function main(argv: readonly string[]): Promise<void> {
   const json = argv.includes('--json');
@@ -39,7 +40,9 @@ export async function main(argv: readonly string[]): Promise<void> {
       return;
     }
     reportError(err, json);
-    process.exitCode = 1;
+    // Errors may say how bad they are: governance commands exit 2 for bad input, 1 for findings.
+    const code = (err as { exitCode?: unknown }).exitCode;
+    process.exitCode = typeof code === 'number' ? code : 1;
   }
 }
 

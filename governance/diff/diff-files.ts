@@ -1,0 +1,31 @@
+import { relative, resolve } from 'node:path';
+import { toPosix } from '../../codegen/contracts/discover';
+import { loadDocumentSet } from '../model/document-set';
+import type { DiffChange } from './changes';
+import type { DeprecationPolicy } from './deprecation';
+import { DEFAULT_MIN_SUNSET_DAYS } from './deprecation';
+import { diffDocuments } from './diff-documents';
+
+export interface DiffOptions {
+  /** YYYY-MM-DD; defaults to the current UTC day. */
+  today?: string;
+  minSunsetDays?: number;
+  /** Files are shown relative to this directory (default: the working directory). */
+  root?: string;
+}
+
+export interface DiffResult {
+  changes: DiffChange[];
+}
+
+export function policyOf(opts: DiffOptions): DeprecationPolicy {
+  return { today: opts.today ?? new Date().toISOString().slice(0, 10), minSunsetDays: opts.minSunsetDays ?? DEFAULT_MIN_SUNSET_DAYS };
+}
+
+/** `concord contracts diff BASE_FILE REVISION_FILE`: two files on disk, with whatever they `$ref`. */
+export async function diffFiles(baseAbs: string, revisionAbs: string, opts: DiffOptions): Promise<DiffResult> {
+  const root = opts.root ?? process.cwd();
+  const name = (abs: string) => toPosix(relative(root, abs));
+  const [base, revision] = await Promise.all([loadDocumentSet(resolve(baseAbs), name), loadDocumentSet(resolve(revisionAbs), name)]);
+  return { changes: diffDocuments(base, revision, policyOf(opts)) };
+}
