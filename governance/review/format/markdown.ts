@@ -81,7 +81,9 @@ export function renderReviewMarkdown(report: ReviewReport): string {
   if (warnings.length > 0) out.push('### Warnings', '', ...changeTable(warnings), '');
 
   out.push('### Changelog', '');
-  if (report.changelog.length === 0) out.push('No contract changed.', '');
+  if (report.changelog.length === 0) {
+    out.push(report.summary.contracts.length === 0 ? 'No contract changed.' : 'Nothing a consumer would notice: only descriptions, examples or other annotations changed.', '');
+  }
   for (const entry of report.changelog) {
     out.push(`#### ${entry.api} (${code(entry.contract)})`, '');
     const sections: Array<[string, string[]]> = [
