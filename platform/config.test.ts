@@ -49,6 +49,13 @@ describe('roles', () => {
     expect([gw.processUrl, gw.systemUrl, gw.upstreamTimeoutMs]).toEqual(['http://10.0.0.1:8081', 'https://sys.internal', 10_000]);
   });
 
+  test('CONCORD_GATEWAY_IDEMPOTENCY is off unless 1, and refuses anything but 0 or 1', () => {
+    expect(loadConfig({}, root).gatewayIdempotency).toBeUndefined();
+    expect(loadConfig({ CONCORD_GATEWAY_IDEMPOTENCY: '0' }, root).gatewayIdempotency).toBeUndefined();
+    expect(loadConfig({ CONCORD_GATEWAY_IDEMPOTENCY: '1' }, root).gatewayIdempotency).toBe(true);
+    expect(() => loadConfig({ CONCORD_GATEWAY_IDEMPOTENCY: 'yes' }, root)).toThrow(/CONCORD_GATEWAY_IDEMPOTENCY must be 0 or 1/);
+  });
+
   test('bad URLs, timeouts and NATS namespaces are refused by name', () => {
     expect(() => loadConfig({ CONCORD_PROCESS_URL: 'ftp://x' }, root)).toThrow(/CONCORD_PROCESS_URL must be an http\(s\) URL/);
     expect(() => loadConfig({ CONCORD_UPSTREAM_TIMEOUT_MS: '0' }, root)).toThrow(/CONCORD_UPSTREAM_TIMEOUT_MS must be a positive integer/);

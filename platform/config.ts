@@ -25,6 +25,12 @@ export interface Config {
   systemUrl?: string;
   /** Timeout of one upstream call over HTTP (CONCORD_UPSTREAM_TIMEOUT_MS, default 10 000). */
   upstreamTimeoutMs: number;
+  /**
+   * With `--role gateway`: run idempotency at the gateway for the operations it proxies too
+   * (CONCORD_GATEWAY_IDEMPOTENCY=1). For an upstream that is not a Concord process role, which would otherwise
+   * enforce it itself; the stored response then no longer commits with the upstream's state change.
+   */
+  gatewayIdempotency?: boolean;
   /** Repo root: where contracts/ and generated/ live. */
   root: string;
   /** `iss` and `aud` of the tokens the gateway issues and accepts. */
@@ -138,6 +144,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
   const processUrl = optional(env.CONCORD_PROCESS_URL);
   const systemUrl = optional(env.CONCORD_SYSTEM_URL);
   const timeout = optional(env.CONCORD_UPSTREAM_TIMEOUT_MS) ?? '10000';
+  const gatewayIdempotency = optional(env.CONCORD_GATEWAY_IDEMPOTENCY);
+  if (gatewayIdempotency !== undefined && gatewayIdempotency !== '0' && gatewayIdempotency !== '1') {
+    throw new ConfigError(`CONCORD_GATEWAY_IDEMPOTENCY must be 0 or 1, not '${gatewayIdempotency}'`);
+  }
   if (!/^\d+$/.test(timeout) || Number(timeout) < 1) throw new ConfigError(`CONCORD_UPSTREAM_TIMEOUT_MS must be a positive integer, not '${timeout}'`);
   const config: Config = {
     host: optional(env.HOST) ?? '127.0.0.1',
@@ -161,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     ...(processUrl ? { processUrl: url('CONCORD_PROCESS_URL', processUrl) } : {}),
     ...(systemUrl ? { systemUrl: url('CONCORD_SYSTEM_URL', systemUrl) } : {}),
     upstreamTimeoutMs: Number(timeout),
+    ...(gatewayIdempotency === '1' ? { gatewayIdempotency: true } : {}),
     ...overrides,
   };
   if (!ROLES.includes(config.role)) throw new ConfigError(`role must be one of ${ROLES.join(', ')}`);

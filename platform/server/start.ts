@@ -200,6 +200,7 @@ function remoteRoles(config: Config, guards: UpstreamGuards) {
 
 function placementOf(config: Config, roleOf?: (route: RouteManifestEntry) => string | undefined): PipelinePlacement {
   if (config.role === 'all') return { hop: 'all' };
-  if (config.role === 'gateway') return { hop: 'edge', remote: (route) => roleOf?.(route) !== undefined };
+  // CONCORD_GATEWAY_IDEMPOTENCY=1: no route counts as remote for idempotency, so the gateway enforces it on all.
+  if (config.role === 'gateway') return { hop: 'edge', remote: (route) => !config.gatewayIdempotency && roleOf?.(route) !== undefined };
   return { hop: 'service' };
 }
