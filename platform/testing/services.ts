@@ -17,11 +17,10 @@ export function describeWithService(service: 'postgres' | 'redis' | 'nats', name
   describe.skip(`${name} [needs ${service}]`, fn);
 }
 
-/** A throwaway database on the real PostgreSQL, dropped by `drop()`. */
-export async function createTempDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const adminUrl = postgresUrl();
-  const name = `concord_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
+/** A throwaway database on the real PostgreSQL (or the one at `adminUrl`), dropped by `drop()`. */
+export async function createTempDatabase(adminUrl = postgresUrl(), prefix = 'concord_test'): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5_000 });
   await admin.connect();
   try {
     await admin.query(`CREATE DATABASE ${name}`);
@@ -33,7 +32,7 @@ export async function createTempDatabase(): Promise<{ url: string; drop(): Promi
   return {
     url: url.toString(),
     async drop() {
-      const c = new pg.Client({ connectionString: adminUrl });
+      const c = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5_000 });
       await c.connect();
       try {
         await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

@@ -1,0 +1,29 @@
+/** What the runner needs of each configuration under test: where to send load, with which credentials. */
+import type { ServerProcess } from './proc';
+
+/** The paths every configuration serves (Concord's own orders.v2 contract; the others proxy any path). */
+export const GET_PATH = '/v2/orders/ord_01JD3Q8ZC4N6W7Y8V9T0R1S2P3';
+export const POST_PATH = '/v2/orders';
+
+export interface Target {
+  /** Short key in latest.json: direct, nginx, express-gateway, concord. */
+  key: string;
+  /** What runs, for the table. */
+  label: string;
+  baseUrl: string;
+  /** The bearer token to send on the next run ('' for none); fresh when the configuration's tokens expire. */
+  token(): Promise<string>;
+  /** The measured process (its descendants included), or undefined for none beyond the upstream. */
+  proc?: ServerProcess;
+  version?: string;
+  /** What is and is not in this configuration's chain, for the results. */
+  notes: string[];
+  stop(): Promise<void>;
+}
+
+/** A configuration that could not run, and why: reported in the results instead of figures. */
+export interface SkippedTarget {
+  key: string;
+  label: string;
+  reason: string;
+}
