@@ -3,6 +3,7 @@ import Fastify from 'fastify';
 import type { FastifyBaseLogger, FastifyBodyParser, FastifyInstance } from 'fastify';
 import type { Logger } from '../logger';
 import { PROBLEM_CONTENT_TYPE, problem } from './problem';
+import { bindLog } from './log-bindings';
 import { continueTrace } from './trace-context';
 
 declare module 'fastify' {
@@ -101,7 +102,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     reply.header('X-Correlation-ID', req.id);
     const trace = continueTrace(req.headers.traceparent);
     req.traceparent = trace.traceparent;
-    req.log = req.log.child({ traceId: trace.traceId });
+    bindLog(req, { traceId: trace.traceId });
     if (!deps.isStarted() && !ALWAYS_SERVED.has(req.url.split('?')[0] ?? '')) {
       return reply
         .code(503)

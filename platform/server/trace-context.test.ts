@@ -17,4 +17,14 @@ describe('continueTrace', () => {
       expect(traceId).not.toBe('4bf92f3577b34da6a3ce929d0e0e4736');
     },
   );
+
+  it('gives every new trace and every hop its own ids', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 1000; i++) {
+      const { traceparent, traceId } = continueTrace(undefined);
+      seen.add(traceId);
+      seen.add(traceparent.split('-')[2] ?? '');
+    }
+    expect(seen.size).toBe(2000);
+  });
 });

@@ -3,6 +3,7 @@ import type { RouteManifestEntry } from '../../../codegen/manifest-types';
 import { PROBLEM_CONTENT_TYPE, problem } from '../../../platform/server/problem';
 import type { AuthenticatedCaller } from '../../pipeline/caller';
 import type { Policy } from '../../pipeline/policy';
+import { bindLog } from '../../../platform/server/log-bindings';
 
 export const configSchema = { type: 'object', additionalProperties: false, properties: {} } as const;
 
@@ -73,7 +74,7 @@ function forRoute(deps: () => AuthenticationDeps, route: RouteManifestEntry) {
         );
       }
       req.caller = caller;
-      req.log = req.log.child({ clientId: caller.clientId, operationId: route.operationId });
+      bindLog(req, { clientId: caller.clientId, operationId: route.operationId });
     },
   };
 }
