@@ -17,6 +17,23 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
+/**
+ * Calls `visit` with each sample's node and the time attributed to it (sample i was taken timeDeltas[i] after
+ * sample i-1: that interval goes to the sampled node). Returns the total in microseconds.
+ */
+function forEachSample(profile: CpuProfile, visit: (node: ProfileNode, us: number) => void): number {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const dt = profile.timeDeltas[i] ?? 0;
+    const node = byId.get(id);
+    if (!node) return;
+    total += dt;
+    visit(node, dt);
+  });
+  return total;
+}
+
 export interface SelfTime {
   fn: string;
   where: string;
@@ -47,20 +64,14 @@ export async function topSelfTime(file: string, root: string, top = 25): Promise
     return '';
   };
   const selfUs = new Map<string, { fn: string; where: string; us: number; via: Map<string, number> }>();
-  // Sample i was taken timeDeltas[i] after sample i-1: attribute that interval to the sampled node.
-  let total = 0;
-  profile.samples.forEach((id, i) => {
-    const dt = profile.timeDeltas[i] ?? 0;
-    const node = byId.get(id);
-    if (!node) return;
-    total += dt;
+  const total = forEachSample(profile, (node, dt) => {
     const { functionName, url, lineNumber } = node.callFrame;
     const file = url.startsWith('file://') ? relative(root, new URL(url).pathname) : url;
     const where = !url ? '' : file.endsWith('.ts') ? file : `${file}:${lineNumber + 1}`;
     const key = `${functionName}|${where}`;
     const entry = selfUs.get(key) ?? { fn: functionName || '(anonymous)', where, us: 0, via: new Map<string, number>() };
     entry.us += dt;
-    const via = appCaller(id);
+    const via = appCaller(node.id);
     entry.via.set(via, (entry.via.get(via) ?? 0) + dt);
     selfUs.set(key, entry);
   });
@@ -80,14 +91,8 @@ export async function topSelfTime(file: string, root: string, top = 25): Promise
 /** Self time per package or top-level directory (node_modules/<pkg>, gateway/, platform/, node: internals). */
 export async function selfTimeByArea(file: string, root: string): Promise<Array<{ area: string; percent: number }>> {
   const profile = JSON.parse(await readFile(file, 'utf8')) as CpuProfile;
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const areas = new Map<string, number>();
-  let total = 0;
-  profile.samples.forEach((id, i) => {
-    const dt = profile.timeDeltas[i] ?? 0;
-    const node = byId.get(id);
-    if (!node) return;
-    total += dt;
+  const total = forEachSample(profile, (node, dt) => {
     const url = node.callFrame.url;
     let area: string;
     if (!url) area = node.callFrame.functionName || '(native)';
