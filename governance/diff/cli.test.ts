@@ -51,7 +51,7 @@ describe('concord contracts diff', () => {
 
   it('refuses bad input with exit 2 and a clear message, never a stack trace', async () => {
     const missing = await runCli(['contracts', 'diff', 'nope.yaml', 'also-nope.yaml']);
-    expect({ code: missing.code, stderr: missing.stderr.trim() }).toEqual({ code: 2, stderr: 'error: nope.yaml: no such file' });
+    expect({ code: missing.code, stderr: missing.stderr.trim() }).toEqual({ code: 2, stderr: 'error: nope.yaml: no such file; also-nope.yaml: no such file' });
     const badRef = await runCli(['contracts', 'diff', '--base', '--upload-pack=evil']);
     expect(badRef.code).toBe(2);
     expect(badRef.stderr).not.toMatch(/\n\s+at /);

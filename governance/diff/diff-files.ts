@@ -1,6 +1,7 @@
 import { relative, resolve } from 'node:path';
 import { toPosix } from '../../codegen/contracts/discover';
-import { loadDocumentSet } from '../model/document-set';
+import { GovernanceInputError, loadDocumentSet } from '../model/document-set';
+import type { DocumentSet } from '../model/document-set';
 import type { DiffChange } from './changes';
 import type { DeprecationPolicy } from './deprecation';
 import { DEFAULT_MIN_SUNSET_DAYS } from './deprecation';
@@ -26,6 +27,13 @@ export function policyOf(opts: DiffOptions): DeprecationPolicy {
 export async function diffFiles(baseAbs: string, revisionAbs: string, opts: DiffOptions): Promise<DiffResult> {
   const root = opts.root ?? process.cwd();
   const name = (abs: string) => toPosix(relative(root, abs));
-  const [base, revision] = await Promise.all([loadDocumentSet(resolve(baseAbs), name), loadDocumentSet(resolve(revisionAbs), name)]);
+  const loaded = await Promise.allSettled([loadDocumentSet(resolve(baseAbs), name), loadDocumentSet(resolve(revisionAbs), name)]);
+  // Both files' problems, base first, whichever finished loading first.
+  const failures = loaded.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  if (failures.length > 0) {
+    if (failures.every((f) => f instanceof GovernanceInputError)) throw new GovernanceInputError(failures.map((f) => (f as Error).message).join('; '));
+    throw failures[0];
+  }
+  const [base, revision] = loaded.map((r) => (r as PromiseFulfilledResult<DocumentSet>).value) as [DocumentSet, DocumentSet];
   return { changes: diffDocuments(base, revision, policyOf(opts)) };
 }
