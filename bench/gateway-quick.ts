@@ -74,6 +74,8 @@ async function main() {
     directGet: await wrk(directUrl, seconds, connections),
     concordGet: await wrk(`${platform.url}/v2/orders/${created.id}`, seconds, connections, {}, undefined, `Authorization: Bearer ${token}`),
     concordPost: await wrk(`${platform.url}/v2/orders`, seconds, connections, { TOKEN: token, ORDER_BODY: template }, join(REPO_ROOT, 'bench', 'wrk', 'post-order.lua')),
+    // Issue 9's availability target: ATP of one SKU across the network, through the full chain.
+    concordAvailability: await wrk(`${platform.url}/v1/availability?sku=SKU-0001`, seconds, connections, {}, undefined, `Authorization: Bearer ${token}`),
   };
   console.log(JSON.stringify({ seconds, connections, database: platform.db.description, ...results }, null, 2));
   await platform.close();
