@@ -7,6 +7,23 @@ export const OPERATIONS_PER_FILE = 22;
 
 const resources = ['parcels', 'cartons', 'pallets', 'manifests', 'labels'];
 
+/** An operation's request body: a new item. */
+const NEW_ITEM_BODY = `      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: { $ref: '#/components/schemas/NewItem' }
+`;
+
+/** A success response carrying one item, with the correlation header every response declares. */
+const itemResponse = (status: string, description: string) => `        '${status}':
+          description: ${description}
+          headers: { X-Correlation-ID: { $ref: '../common/http.yaml#/components/headers/CorrelationId' } }
+          content:
+            application/json:
+              schema: { $ref: '#/components/schemas/Item' }
+`;
+
 function resourcePaths(api: string, resource: string, n: number): string {
   const op = (verb: string) => `${verb}${api.replace(/[^a-z0-9]/g, '')}${resource[0]?.toUpperCase()}${resource.slice(1)}${n}`;
   return `  /v1/${api}/${resource}:
@@ -41,19 +58,8 @@ function resourcePaths(api: string, resource: string, n: number): string {
       x-concord-idempotency: required
       parameters:
         - $ref: '../common/http.yaml#/components/parameters/IdempotencyKey'
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: { $ref: '#/components/schemas/NewItem' }
-      responses:
-        '201':
-          description: Created.
-          headers: { X-Correlation-ID: { $ref: '../common/http.yaml#/components/headers/CorrelationId' } }
-          content:
-            application/json:
-              schema: { $ref: '#/components/schemas/Item' }
-        '400': { $ref: '../common/http.yaml#/components/responses/BadRequest' }
+${NEW_ITEM_BODY}      responses:
+${itemResponse('201', 'Created.')}        '400': { $ref: '../common/http.yaml#/components/responses/BadRequest' }
         '401': { $ref: '../common/http.yaml#/components/responses/Unauthorized' }
   /v1/${api}/${resource}/{itemId}:
     parameters:
@@ -64,30 +70,13 @@ function resourcePaths(api: string, resource: string, n: number): string {
       summary: Get one of the ${resource}
       security: [{ oauth2: [orders:read] }]
       responses:
-        '200':
-          description: The item.
-          headers: { X-Correlation-ID: { $ref: '../common/http.yaml#/components/headers/CorrelationId' } }
-          content:
-            application/json:
-              schema: { $ref: '#/components/schemas/Item' }
-        '404': { $ref: '../common/http.yaml#/components/responses/NotFound' }
+${itemResponse('200', 'The item.')}        '404': { $ref: '../common/http.yaml#/components/responses/NotFound' }
     put:
       operationId: ${op('replace')}
       summary: Replace one of the ${resource}
       security: [{ oauth2: [orders:write] }]
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: { $ref: '#/components/schemas/NewItem' }
-      responses:
-        '200':
-          description: Replaced.
-          headers: { X-Correlation-ID: { $ref: '../common/http.yaml#/components/headers/CorrelationId' } }
-          content:
-            application/json:
-              schema: { $ref: '#/components/schemas/Item' }
-        '404': { $ref: '../common/http.yaml#/components/responses/NotFound' }
+${NEW_ITEM_BODY}      responses:
+${itemResponse('200', 'Replaced.')}        '404': { $ref: '../common/http.yaml#/components/responses/NotFound' }
 `;
 }
 

@@ -63,6 +63,16 @@ export async function loadFile(abs: string, name: (abs: string) => string): Prom
 /** Parsed files by absolute path, shared by the document sets of one tree so each file is parsed once. */
 export type FileCache = Map<string, Promise<LoadedFile>>;
 
+/** A file parsed at most once per cache. */
+export function loadCached(cache: FileCache, abs: string, name: (abs: string) => string): Promise<LoadedFile> {
+  let loading = cache.get(abs);
+  if (!loading) {
+    loading = loadFile(abs, name);
+    cache.set(abs, loading);
+  }
+  return loading;
+}
+
 /** Loads `entryAbs` and, transitively, every file its `$ref`s name. */
 export async function loadDocumentSet(entryAbs: string, name: (abs: string) => string, cache: FileCache = new Map()): Promise<DocumentSet> {
   const files = new Map<string, LoadedFile>();
@@ -70,12 +80,7 @@ export async function loadDocumentSet(entryAbs: string, name: (abs: string) => s
   while (pending.length > 0) {
     const abs = pending.pop() as string;
     if (files.has(abs)) continue;
-    let loading = cache.get(abs);
-    if (!loading) {
-      loading = loadFile(abs, name);
-      cache.set(abs, loading);
-    }
-    const file = await loading;
+    const file = await loadCached(cache, abs, name);
     files.set(abs, file);
     forEachRef(file.doc, '', (ref) => {
       const filePart = ref.split('#')[0] ?? '';

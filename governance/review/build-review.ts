@@ -9,7 +9,7 @@ import { checkConsumerImpact } from '../impact';
 import type { InteractionImpact } from '../impact';
 import { lintContracts } from '../lint/lint';
 import type { LintFinding } from '../lint/lint';
-import { loadFile } from '../model/document-set';
+import { loadCached } from '../model/document-set';
 import type { FileCache } from '../model/document-set';
 import type { Revision } from '../model/revisions';
 import type { ChangelogEntry } from './changelog';
@@ -97,25 +97,16 @@ export async function buildReview(input: ReviewInput): Promise<ReviewReport> {
 async function touchedLint(input: ReviewInput, caches: { base: FileCache; head: FileCache }, comparedContracts: readonly string[]): Promise<LintFinding[]> {
   const baseRoot = input.base.root;
   const headRoot = input.head.root;
-  const cached = (cache: FileCache, root: string, rel: string) => {
-    const abs = join(root, rel);
-    let file = cache.get(abs);
-    if (!file) {
-      file = loadFile(abs, () => rel);
-      cache.set(abs, file);
-    }
-    return file;
-  };
   const rels = async (root: string) => (await discoverContractFiles(root)).map((abs) => toPosix(relative(root, abs)));
   const [baseRels, headRels] = await Promise.all([rels(baseRoot), rels(headRoot)]);
   const changed = new Map<string, string[]>();
   for (const rel of headRels) {
-    const head = await cached(caches.head, headRoot, rel);
+    const head = await loadCached(caches.head, join(headRoot, rel), () => rel);
     if (!baseRels.includes(rel)) {
       changed.set(rel, ['']);
       continue;
     }
-    const base = await cached(caches.base, baseRoot, rel);
+    const base = await loadCached(caches.base, join(baseRoot, rel), () => rel);
     if (base.text === head.text) continue;
     const pointers = changedPointers(base.doc, head.doc);
     if (pointers.length > 0) changed.set(rel, pointers);

@@ -21,5 +21,5 @@ export function changedPointers(base: unknown, head: unknown, pointer = ''): str
  * root itself changed, or every file-level finding would always count.
  */
 export function isTouched(pointer: string, changed: readonly string[]): boolean {
-  return changed.some((c) => (pointer === '' ? c === '' : c === pointer || c.startsWith(`${pointer}/`) || pointer.startsWith(`${c}/`) || c === ''));
+  return changed.some((c) => c === '' || c === pointer || (pointer !== '' && (c.startsWith(`${pointer}/`) || pointer.startsWith(`${c}/`))));
 }
