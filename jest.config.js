@@ -16,8 +16,8 @@ module.exports = {
   },
   // Compiled to CommonJS for Jest's module system: ESM-only dependencies (Node itself loads them with
   // require(esm)), and PGlite (see test/pglite-jest-transform.js).
-  // Pact's proxy agents are ESM-only too, nested under @pact-foundation/pact.
-  transformIgnorePatterns: ['/node_modules/(?!(openapi-fetch|jose|cookie|@electric-sql/pglite|https-proxy-agent|agent-base|proxy-agent-negotiate|@pact-foundation/pact/node_modules/(https-proxy-agent|agent-base))/)'],
+  // Pact's proxy agents are ESM-only too, nested under @pact-foundation/pact; so is @fastify/static's content-disposition.
+  transformIgnorePatterns: ['/node_modules/(?!(openapi-fetch|jose|cookie|@electric-sql/pglite|https-proxy-agent|agent-base|proxy-agent-negotiate|@pact-foundation/pact/node_modules/(https-proxy-agent|agent-base)|content-disposition|@fastify/static/node_modules/content-disposition)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   // A guard against hangs, not a speed check: generous, since suites share two cores with PostgreSQL, Redis and NATS.
   testTimeout: 180000,

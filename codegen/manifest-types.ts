@@ -30,6 +30,10 @@ export interface RouteManifestEntry {
   summary: string;
   scopes: readonly string[];
   apiKey: boolean;
+  /** An OAuth bearer token is accepted. */
+  bearer: boolean;
+  /** A developer-portal session cookie is accepted (unsafe methods also need its CSRF token). */
+  session: boolean;
   public: boolean;
   upstream: string;
   audience: 'partner' | 'internal';

@@ -16,10 +16,15 @@ import { createIdempotencyStore } from './policies/idempotency';
 import type { RateLimitPolicy } from './policies/rate-limit';
 import { rateLimitPolicy } from './policies/rate-limit';
 import { closeOwnedRedisClient, createOwnedRedisClient } from './policies/rate-limit/redis-client';
+import type { UsageService } from './policies/usage';
+import { usageFor, usagePolicy } from './policies/usage';
 import type { InProcessServices } from './upstream/in-process';
 import type { ServiceIdentity } from './apps/service-identity';
 import { ensureServiceIdentity } from './apps/service-identity';
 import { serveHandlers } from './upstream/in-process';
+import type { PortalServer } from '../portal/server';
+import { createPortalServer } from '../portal/server';
+import type { CatalogueSource } from '../portal/server/service';
 
 /** Everything database-backed that the gateway pipeline and its in-process services use, built once per instance. */
 export interface GatewayRuntime {
@@ -29,11 +34,15 @@ export interface GatewayRuntime {
   authentication: AuthenticationDeps;
   rateLimit: RateLimitPolicy;
   idempotency: IdempotencyStore;
+  /** Requests, errors and 429s per app and UTC day; `recorder.flush()` before `read` includes the last seconds. */
+  usage: UsageService;
   services: InProcessServices;
   /** Concord's own identity for calls between its parts through this gateway. */
   serviceIdentity: ServiceIdentity;
   /** Adds services (merged per contract with those already served, e.g. dead-letter operations into admin.v1). */
   registerServices(services: InProcessServices): void;
+  /** The developer portal's accounts, sessions and API (served as `portal.v1`). */
+  portal: PortalServer;
   /** Credentials created on the very first start; undefined afterwards. */
   bootstrap?: BootstrapResult;
   close(): Promise<void>;
@@ -45,6 +54,8 @@ export async function createGatewayRuntime(opts: {
   logger: Logger;
   knownScopes: ReadonlySet<string>;
   metrics: GatewayMetrics;
+  /** What the portal shows of the contracts: catalogue, documents, changelogs, client packages. */
+  catalogue: CatalogueSource;
   /** Extra in-process services by contract, e.g. `orders.v1`. */
   services?: (deps: { registry: AppRegistry; keys: SigningKeyStore }) => InProcessServices;
 }): Promise<GatewayRuntime> {
@@ -104,6 +115,8 @@ export async function createGatewayRuntime(opts: {
       return app && { clientId: app.clientId, scopes: [...app.scopes], plan: app.plan, ...(app.partnerId ? { partnerId: app.partnerId } : {}) };
     },
     appStatus: (clientId) => appStatus.get(clientId),
+    // Set once the portal exists (below); no request reaches authentication before start-up has finished.
+    verifySession: (token) => portal.verifySession(token),
   };
 
   // Admin changes that authentication caches take effect at once on this instance (others follow the cache TTL).
@@ -124,6 +137,25 @@ export async function createGatewayRuntime(opts: {
     'admin.v1': serveHandlers(createAdminService({ registry: adminRegistry, signingKeys: keys, plans: planReader(db) })),
     ...opts.services?.({ registry, keys }),
   };
+  // Started last, so that a failed start-up never leaves its loop running; stopped (and flushed) first on close.
+  const usageRecorder = usagePolicy.create(
+    {},
+    {
+      db,
+      onError: (err) => logger.warn({ err }, 'usage flush failed; the counts are kept for the next one'),
+      onDropped: (requests) => logger.warn({ requests }, 'usage counts dropped: the in-memory map is full and the database is not taking them'),
+    },
+  );
+  usageRecorder.start();
+  const usage: UsageService = { recorder: usageRecorder, read: (clientIds, from, to) => usageFor(db, clientIds, from, to) };
+  const portal = createPortalServer({
+    db,
+    registry: adminRegistry,
+    catalogue: opts.catalogue,
+    usage: { flush: () => usageRecorder.flush(), read: usage.read },
+    secureCookies: config.portalSecureCookies,
+  });
+  services['portal.v1'] = serveHandlers(portal.handlers);
   return {
     registry,
     keys,
@@ -131,6 +163,8 @@ export async function createGatewayRuntime(opts: {
     authentication,
     rateLimit,
     idempotency,
+    usage,
+    portal,
     services,
     serviceIdentity,
     registerServices(more) {
@@ -138,6 +172,7 @@ export async function createGatewayRuntime(opts: {
     },
     ...(bootstrap ? { bootstrap } : {}),
     async close() {
+      await usageRecorder.stop();
       await rateLimit.close();
       if (redis) await closeOwnedRedisClient(redis);
     },

@@ -44,6 +44,11 @@ export interface Config {
   trustedIssuers: TrustedIssuerConfig[];
   /** Plan rate overrides, e.g. `{"sandbox":{"ratePerSecond":5}}` from CONCORD_PLANS. */
   plans?: Record<string, { ratePerSecond?: number; burst?: number }>;
+  /**
+   * Mark the portal's session cookie Secure on every response (CONCORD_SECURE_COOKIES=1), for Concord serving TLS
+   * itself; behind a TLS proxy `X-Forwarded-Proto: https` already does.
+   */
+  portalSecureCookies: boolean;
 }
 
 export interface TrustedIssuerConfig {
@@ -148,6 +153,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
   if (gatewayIdempotency !== undefined && gatewayIdempotency !== '0' && gatewayIdempotency !== '1') {
     throw new ConfigError(`CONCORD_GATEWAY_IDEMPOTENCY must be 0 or 1, not '${gatewayIdempotency}'`);
   }
+  const secureCookies = optional(env.CONCORD_SECURE_COOKIES);
+  if (secureCookies !== undefined && secureCookies !== '0' && secureCookies !== '1') {
+    throw new ConfigError(`CONCORD_SECURE_COOKIES must be 0 or 1, not '${secureCookies}'`);
+  }
   if (!/^\d+$/.test(timeout) || Number(timeout) < 1) throw new ConfigError(`CONCORD_UPSTREAM_TIMEOUT_MS must be a positive integer, not '${timeout}'`);
   const config: Config = {
     host: optional(env.HOST) ?? '127.0.0.1',
@@ -171,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     ...(processUrl ? { processUrl: url('CONCORD_PROCESS_URL', processUrl) } : {}),
     ...(systemUrl ? { systemUrl: url('CONCORD_SYSTEM_URL', systemUrl) } : {}),
     upstreamTimeoutMs: Number(timeout),
+    portalSecureCookies: secureCookies === '1',
     ...(gatewayIdempotency === '1' ? { gatewayIdempotency: true } : {}),
     ...overrides,
   };

@@ -2,6 +2,8 @@
 // Probes the local services once per run. Production-mode adapters are tested against the real services;
 // with CI=true a missing one fails the run, on a laptop without them those suites skip and say so loudly.
 const net = require('node:net');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
 
 const SERVICES = {
   postgres: process.env.CONCORD_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test',
@@ -19,7 +21,17 @@ function reachable(url) {
   });
 }
 
+/**
+ * Builds the developer portal once, before the workers start: every suite that starts Concord would otherwise race
+ * to build it on a fresh clone. Up to date, this is a file-time check.
+ */
+function buildPortal() {
+  const script = "require('./portal/server/static').ensurePortalBuilt({ log: { info: (m) => process.stderr.write(m + '\\n') } }).catch((e) => { console.error(e); process.exit(1); })";
+  execFileSync(process.execPath, [require.resolve('tsx/cli'), '-e', script], { cwd: path.join(__dirname, '..'), stdio: 'inherit' });
+}
+
 module.exports = async function globalSetup() {
+  buildPortal();
   const missing = [];
   for (const [name, url] of Object.entries(SERVICES)) {
     const up = await reachable(url);

@@ -1,6 +1,6 @@
 /** The `x-concord-*` extensions the gateway reads, and their allowed values. See contracts/README.md. */
 
-export const UPSTREAMS = ['orders', 'returns', 'availability', 'erp', 'wms', 'pos', 'admin', 'auth'] as const;
+export const UPSTREAMS = ['orders', 'returns', 'availability', 'erp', 'wms', 'pos', 'admin', 'auth', 'portal'] as const;
 export type Upstream = (typeof UPSTREAMS)[number];
 
 export const AUDIENCES = ['partner', 'internal'] as const;

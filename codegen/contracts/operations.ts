@@ -38,6 +38,10 @@ export interface OperationModel {
   /** Scopes of the oauth2 requirement; an API key must carry them too. */
   scopes: string[];
   apiKey: boolean;
+  /** An OAuth bearer token is accepted (`oauth2` is listed). */
+  bearer: boolean;
+  /** A developer-portal session cookie is accepted (`portalSession` is listed); `scopes` apply to it too. */
+  session: boolean;
   public: boolean;
   upstream: Upstream;
   audience: Audience;
@@ -115,6 +119,8 @@ export function extractOperations(
       const security = (op.security ?? doc.security) as unknown;
       const scopes = new Set<string>();
       let apiKey = false;
+      let bearer = false;
+      let session = false;
       if (!Array.isArray(security) || (security.length === 0 && !isPublic)) {
         report(at, 'operation has no security requirement (only x-concord-public: true operations may have security: [])');
       } else {
@@ -122,6 +128,8 @@ export function extractOperations(
           if (!isObject(req)) return;
           for (const [scheme, reqScopes] of Object.entries(req)) {
             if (scheme === 'apiKey') apiKey = true;
+            if (scheme === 'oauth2') bearer = true;
+            if (scheme === 'portalSession') session = true;
             if (scheme === 'oauth2' && Array.isArray(reqScopes)) {
               for (const s of reqScopes) {
                 if (typeof s !== 'string') continue;
@@ -228,6 +236,8 @@ export function extractOperations(
         summary: typeof op.summary === 'string' ? op.summary : '',
         scopes: [...scopes].sort(),
         apiKey,
+        bearer,
+        session,
         public: isPublic,
         upstream: upstream as Upstream,
         audience: audience as Audience,

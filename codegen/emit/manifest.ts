@@ -28,7 +28,7 @@ function entry(op: OperationModel): string {
     `api: ${js(op.api)}, version: ${op.version}, group: ${js(op.file.group)}, contract: ${js(op.file.rel)},`,
     `method: ${js(op.method.toUpperCase())}, path: ${js(op.path)}, operationId: ${js(op.operationId)},`,
     `summary: ${js(op.summary)},`,
-    `scopes: ${js(op.scopes)}, apiKey: ${op.apiKey}, public: ${op.public},`,
+    `scopes: ${js(op.scopes)}, apiKey: ${op.apiKey}, bearer: ${op.bearer}, session: ${op.session}, public: ${op.public},`,
     `upstream: ${js(op.upstream)}, audience: ${js(op.audience)}, idempotency: ${js(op.idempotency)}, rateLimitCost: ${op.rateLimitCost},`,
     `deprecated: ${op.deprecated},${op.sunset ? ` sunset: ${js(op.sunset)},` : ''}`,
     `parameters: ${js(op.parameters.map((x) => ({ name: x.name, in: x.in, required: x.required, ...(x.style ? { style: x.style } : {}), ...(x.explode !== undefined ? { explode: x.explode } : {}) })))},`,

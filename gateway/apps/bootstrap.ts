@@ -76,11 +76,11 @@ export async function bootstrapRegistry({ registry, dataDir }: { registry: AppRe
 }
 
 /** Creates `file` readable by its owner only; fails rather than replace an existing one. */
-async function writeSecretFile(file: string, content: string): Promise<void> {
+export async function writeSecretFile(file: string, content: string): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
   const fh = await open(file, 'wx', 0o600).catch((err: NodeJS.ErrnoException) => {
     if (err.code !== 'EEXIST') throw err;
-    throw new Error(`${file} exists but the app registry is empty: it belongs to another database. Move it away and start again.`);
+    throw new Error(`${file} exists but this database has no record of it: it belongs to another database. Move it away and start again.`);
   });
   try {
     // The creation mode is filtered by the umask; set it exactly. Synced so a crash cannot leave it empty.

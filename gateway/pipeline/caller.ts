@@ -6,7 +6,7 @@ export interface AuthenticatedCaller extends CallerContext {
   /** The app's plan, for rate limiting. */
   plan: string;
   /** How the caller proved who it is. */
-  method: 'bearer' | 'api-key';
+  method: 'bearer' | 'api-key' | 'session';
 }
 
 declare module 'fastify' {

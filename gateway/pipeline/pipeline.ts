@@ -11,6 +11,7 @@ import type { GatewayRuntime } from '../runtime';
 import type { IdempotencyStore } from '../policies/idempotency';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { createMetricsPolicy } from '../metrics/metrics-policy';
+import { createUsagePolicy } from '../policies/usage';
 import type { Policy } from './policy';
 
 /**
@@ -52,6 +53,8 @@ export function createPipeline(
     // On the way out: the response against its contract (onSend), then metrics once it is sent (onResponse).
     createResponseValidation(responseValidation),
     createMetricsPolicy(metrics),
+    // Per-app usage for the developer portal (onResponse, like metrics): once, at the edge, so split roles never count twice.
+    ...(edge ? [createUsagePolicy(() => runtime().usage.recorder)] : []),
   ];
 }
 

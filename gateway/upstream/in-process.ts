@@ -58,7 +58,7 @@ export function inProcessUpstream(services: () => InProcessServices, guards: Ups
       if (refused) return refused;
       const commit = req.idempotencyCommit;
       let timedOut = false;
-      const caller: CallerContext = { ...(req.caller ?? anonymous(req)), traceparent: req.traceparent };
+      const caller: CallerContext = { ...(req.caller ?? anonymous(req)), traceparent: req.traceparent, remoteAddress: req.ip };
       if (commit) {
         caller.idempotency = {
           // The stored response must be byte for byte what this reply sends: same headers, same JSON.
@@ -101,6 +101,8 @@ export function inProcessUpstream(services: () => InProcessServices, guards: Ups
       prepare(reply, result);
       markUpstreamResponse(req);
       if (result.body === undefined) return reply.send();
+      // Binary content (a client tarball) goes out as it is.
+      if (Buffer.isBuffer(result.body)) return reply.send(result.body);
       // Serialized here rather than by Fastify, so a response committed with the state change is the same bytes.
       return reply.send(JSON.stringify(result.body));
     };

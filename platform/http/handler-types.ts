@@ -24,7 +24,10 @@ type JsonContent<C> = C extends { content: infer M }
         ? B
         : M extends { 'application/x-www-form-urlencoded': infer B }
           ? B
-          : undefined
+          : // Binary downloads (a client tarball) are sent as the bytes they are.
+            M extends { 'application/gzip': unknown }
+            ? Buffer
+            : undefined
   : undefined;
 
 // A required body is `requestBody:`; an optional one `requestBody?:`, which the first test does not match.
@@ -46,6 +49,10 @@ export interface CallerContext {
   clientId?: string;
   partnerId?: string;
   scopes: readonly string[];
+  /** The client's network address, for limits on anonymous operations (sign-in attempts). */
+  remoteAddress?: string;
+  /** Set when the caller is a developer-portal session (the `portalSession` scheme): which session, whose. */
+  portalSession?: { id: string; userId: string; csrfToken: string; expiresAt: Date };
   /**
    * Present when the request holds an Idempotency-Key claim. A handler that changes state calls `commitResponse`
    * inside its transaction with the response it is about to return, so the state change and the stored response

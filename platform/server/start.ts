@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
 import type { ContractSet } from '../../codegen/contracts';
 import { loadContracts } from '../../codegen/contracts';
 import { contractsDigest, routes } from '../../generated/routes';
@@ -12,6 +13,7 @@ import { appMigrations } from '../../gateway/apps';
 import type { BootstrapResult } from '../../gateway/apps';
 import { authMigrations } from '../../gateway/auth';
 import { idempotencyMigrations } from '../../gateway/policies/idempotency';
+import { usageMigrations } from '../../gateway/policies/usage';
 import { buildRouteTable } from '../../gateway/routing/route-table';
 import { createPipeline } from '../../gateway/pipeline/pipeline';
 import type { PipelinePlacement } from '../../gateway/pipeline/pipeline';
@@ -35,6 +37,11 @@ import { availabilityMigrations, inventoryMigrations } from '../../process-apis/
 import { orderMigrations } from '../../process-apis/orders';
 import { returnMigrations } from '../../process-apis/returns';
 import { lockDataDir } from './data-dir-lock';
+import { portalMigrations } from '../../portal/server';
+import { createCatalogueService } from '../../portal/server/catalogue';
+import { ensurePortalAdmin } from '../../portal/server/bootstrap-admin';
+import { PORTAL_DIST_DIR, ensurePortalBuilt, registerPortalStatic } from '../../portal/server/static';
+import type { PortalAdminCredentials } from '../../portal/server/bootstrap-admin';
 
 export interface RunningPlatform {
   url: string;
@@ -45,6 +52,8 @@ export interface RunningPlatform {
   services: PlatformServices;
   /** The admin and sandbox credentials, on the very first start only. */
   bootstrap?: BootstrapResult;
+  /** The developer portal's first internal admin account, on the very first start only. */
+  portalAdmin?: PortalAdminCredentials;
   /** Stops accepting requests, drains, and closes the database. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -111,6 +120,9 @@ export async function startPlatform(
         return role ? remote!.upstreams.handlerFor(role, route) : inProcess(route);
       },
     });
+    // The portal is served where partners arrive: the embedded default and the gateway role.
+    const servesPortal = config.role === 'all' || config.role === 'gateway';
+    if (servesPortal) await registerPortalStatic(app, { distDir: PORTAL_DIST_DIR });
     // Closed first on shutdown (in-flight requests drain while the runtime and database are still there), and
     // at its place in `undo` when start-up fails.
     let appClosed: Promise<void> | undefined;
@@ -122,6 +134,11 @@ export async function startPlatform(
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     onStep(`listening on ${url} (ready once start-up completes)`);
 
+    // Built only when portal/web changed since the last build (about half a second); a failed build leaves /portal/
+    // answering 503 `portal-not-built` while the APIs run.
+    const portalBuilt = servesPortal
+      ? ensurePortalBuilt({ log: { info: onStep } }).catch((err: Error) => logger.error({ err }, 'the developer portal could not be built'))
+      : Promise.resolve();
     const [contracts, db] = await Promise.all([loadContracts(config.root), opening]);
     checkpoint();
     if (contracts.digest !== contractsDigest) {
@@ -133,6 +150,7 @@ export async function startPlatform(
       ...authMigrations,
       ...appMigrations,
       ...idempotencyMigrations,
+      ...usageMigrations,
       ...eventMigrations,
       ...systemMigrations,
       ...referenceDataMigrations,
@@ -140,11 +158,15 @@ export async function startPlatform(
       ...availabilityMigrations,
       ...orderMigrations,
       ...returnMigrations,
+      ...portalMigrations,
     ]);
     onStep(applied.length ? `applied ${applied.length} migration(s)` : 'database schema up to date');
     checkpoint();
-    const gateway = await createGatewayRuntime({ config, db, logger, knownScopes: contracts.scopes, metrics });
+    // The contracts may be a scratch copy (tests, `--root`); the generated clients are always this package's.
+    const catalogue = createCatalogueService({ contractsRoot: config.root, generatedRoot: PACKAGE_ROOT });
+    const gateway = await createGatewayRuntime({ config, db, logger, knownScopes: contracts.scopes, metrics, catalogue });
     cleanup.push(() => gateway.close());
+    const portalAdmin = await ensurePortalAdmin({ accounts: gateway.portal.accounts, dataDir: config.dataDir });
     const services = await createPlatformServices({
       config,
       db,
@@ -161,6 +183,7 @@ export async function startPlatform(
     runtime.set(gateway);
     checkpoint();
 
+    await portalBuilt;
     started = true;
     await services.afterStart();
     checkpoint();
@@ -173,6 +196,7 @@ export async function startPlatform(
       contracts,
       services,
       ...(gateway.bootstrap ? { bootstrap: gateway.bootstrap } : {}),
+      ...(portalAdmin ? { portalAdmin } : {}),
       close: () => (closing ??= closeApp().then(undo)),
     };
   } catch (err) {
@@ -180,6 +204,8 @@ export async function startPlatform(
     throw err;
   }
 }
+
+const PACKAGE_ROOT = resolve(__dirname, '..', '..');
 
 /** The role serving each upstream service when roles are split (README, "Roles"). */
 const ROLE_OF_UPSTREAM: Record<string, 'process' | 'system' | undefined> = {

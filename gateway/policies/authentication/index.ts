@@ -4,6 +4,13 @@ import { PROBLEM_CONTENT_TYPE, problem } from '../../../platform/server/problem'
 import type { AuthenticatedCaller } from '../../pipeline/caller';
 import type { Policy } from '../../pipeline/policy';
 import { bindLog } from '../../../platform/server/log-bindings';
+import { timingSafeEqual } from 'node:crypto';
+
+/** Constant-time, so the comparison does not tell how much of a guessed token was right. */
+function csrfMatches(presented: unknown, expected: string): boolean {
+  if (typeof presented !== 'string' || presented.length !== expected.length) return false;
+  return timingSafeEqual(Buffer.from(presented), Buffer.from(expected));
+}
 
 export const configSchema = { type: 'object', additionalProperties: false, properties: {} } as const;
 
@@ -17,7 +24,22 @@ export interface AuthenticationDeps {
   verifyApiKey(key: string): Promise<{ clientId: string; partnerId?: string; scopes: string[]; plan: string } | null>;
   /** The app's current plan and status, from a short-lived cache: a suspended app is refused within its TTL. */
   appStatus(clientId: string): Promise<{ plan: string; active: boolean } | undefined>;
+  /** The developer-portal session a cookie token names, as a caller; undefined when unknown or expired. */
+  verifySession(token: string): Promise<SessionCaller | undefined>;
 }
+
+/** A portal user as a caller: `clientId` is the user id, `scopes` what the user's role grants. */
+export interface SessionCaller {
+  clientId: string;
+  partnerId?: string;
+  scopes: string[];
+  plan: string;
+  session: { id: string; userId: string; csrfToken: string; expiresAt: Date };
+}
+
+/** The cookie of the portal contract's `portalSession` scheme. */
+export const SESSION_COOKIE = 'concord_session';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Tokens longer than this are refused before any parsing; the verifier has its own, lower, limit too. */
 const MAX_AUTHORIZATION_LENGTH = 16 * 1024;
@@ -30,9 +52,29 @@ function unauthorized(req: FastifyRequest, reply: FastifyReply, detail: string, 
     .send(problem('unauthorized', 401, 'Authentication required', { detail, correlationId: req.id }));
 }
 
+function forbidCsrf(req: FastifyRequest, reply: FastifyReply) {
+  return reply
+    .code(403)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(problem('csrf-token-invalid', 403, 'CSRF token missing or invalid', { detail: "Send the session's csrfToken in X-CSRF-Token.", correlationId: req.id }));
+}
+
+/** The session cookie's value, or undefined; only the first occurrence counts. */
+function sessionToken(header: string | undefined): string | undefined {
+  if (header === undefined || header.length > 8192) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === SESSION_COOKIE) return part.slice(eq + 1).trim() || undefined;
+  }
+  return undefined;
+}
+
 function forRoute(deps: () => AuthenticationDeps, route: RouteManifestEntry) {
   if (route.public) return undefined;
   const acceptsApiKey = route.apiKey;
+  const acceptsBearer = route.bearer;
+  const acceptsSession = route.session;
+  const unsafe = !SAFE_METHODS.has(route.method);
   return {
     onRequest: async (req: FastifyRequest, reply: FastifyReply) => {
       const runtime = deps();
@@ -40,7 +82,9 @@ function forRoute(deps: () => AuthenticationDeps, route: RouteManifestEntry) {
       const apiKey = req.headers['x-api-key'];
       let caller: AuthenticatedCaller | undefined;
 
-      if (typeof authorization === 'string') {
+      const cookieToken = acceptsSession ? sessionToken(req.headers.cookie) : undefined;
+
+      if (typeof authorization === 'string' && acceptsBearer) {
         if (authorization.length > MAX_AUTHORIZATION_LENGTH) return unauthorized(req, reply, 'The Authorization header is too large.', 'invalid_token');
         const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(authorization);
         if (!match?.[1]) return unauthorized(req, reply, 'Use `Authorization: Bearer <token>` with a token from POST /oauth/token.', 'invalid_token');
@@ -64,7 +108,22 @@ function forRoute(deps: () => AuthenticationDeps, route: RouteManifestEntry) {
         const app = await runtime.verifyApiKey(apiKey);
         if (!app) return unauthorized(req, reply, 'The API key is invalid, revoked, or its app is suspended.');
         caller = { correlationId: req.id, clientId: app.clientId, scopes: app.scopes, plan: app.plan, method: 'api-key', ...(app.partnerId ? { partnerId: app.partnerId } : {}) };
+      } else if (cookieToken !== undefined) {
+        const session = await runtime.verifySession(cookieToken);
+        if (!session) return unauthorized(req, reply, 'The portal session has expired or was signed out. Sign in again.');
+        // The cookie is sent by the browser whoever made the page; the token only by the portal's own scripts.
+        if (unsafe && !csrfMatches(req.headers['x-csrf-token'], session.session.csrfToken)) return forbidCsrf(req, reply);
+        caller = {
+          correlationId: req.id,
+          clientId: session.clientId,
+          scopes: session.scopes,
+          plan: session.plan,
+          method: 'session',
+          portalSession: session.session,
+          ...(session.partnerId ? { partnerId: session.partnerId } : {}),
+        };
       } else {
+        if (acceptsSession && !acceptsBearer) return unauthorized(req, reply, 'Sign in to the developer portal first.');
         return unauthorized(
           req,
           reply,

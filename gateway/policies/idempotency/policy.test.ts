@@ -23,7 +23,7 @@ const ROUTE: RouteManifestEntry = {
   operationId: 'createOrder',
   summary: 'Create an order',
   scopes: ['orders:write'],
-  apiKey: false,
+  apiKey: false, bearer: true, session: false,
   public: false,
   upstream: 'orders',
   audience: 'partner',

@@ -42,6 +42,8 @@ export function registerStart(program: Command, ctx: CommandContext): void {
         return;
       }
       const creds = platform.bootstrap;
+      const portalAdmin = platform.portalAdmin;
+      const portal = `${platform.url}/portal/`;
       out.result(
         {
           url: platform.url,
@@ -49,7 +51,9 @@ export function registerStart(program: Command, ctx: CommandContext): void {
           database: platform.db.description,
           role: config.role,
           operations: platform.contracts.operations.length,
+          portal,
           ...(creds ? { credentials: { file: creds.file, admin: creds.admin, sandbox: creds.sandbox } } : {}),
+          ...(portalAdmin ? { portalAdmin: { email: portalAdmin.email, password: portalAdmin.password, file: portalAdmin.file } } : {}),
         },
         [
           ...(creds
@@ -62,8 +66,16 @@ export function registerStart(program: Command, ctx: CommandContext): void {
                 `  token:   curl -s ${platform.url}/oauth/token -d grant_type=client_credentials -d client_id=${creds.sandbox.client_id} -d client_secret=…`,
               ]
             : []),
+          ...(portalAdmin
+            ? [
+                '',
+                `First start: created the developer portal's internal admin (also in ${portalAdmin.file}, mode 0600):`,
+                `  email ${portalAdmin.email}  password ${portalAdmin.password}`,
+              ]
+            : []),
           '',
           `Concord is running at ${platform.url}`,
+          `  portal    ${portal}   (partners sign up there; admins approve plans and watch operations)`,
           `  health    ${platform.url}/healthz   readiness ${platform.url}/readyz`,
           `  database  ${platform.db.description}`,
           `  role      ${config.role}`,
