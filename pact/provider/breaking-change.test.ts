@@ -8,7 +8,7 @@ import { runCli } from '../../test/helpers/cli';
 // (`totals` of an order in orders.v2) is consistent with itself, so Concord's own checks pass, and yet
 // `concord pact verify` fails and names the consumers that read the field. (Scenario 9.)
 
-const COPIED = ['bin', 'platform', 'codegen', 'gateway', 'process-apis', 'system-apis', 'generated', 'contracts', 'package.json', 'tsconfig.json'];
+const COPIED = ['bin', 'platform', 'codegen', 'gateway', 'process-apis', 'system-apis', 'portal', 'governance', 'generated', 'contracts', 'package.json', 'tsconfig.json'];
 const PACTS = ['call-centre-concord.json', 'marketplace-connector-concord.json'];
 
 let root: string;
