@@ -150,6 +150,8 @@ describe('accounts and sessions', () => {
     expect(none.status).toBe(403);
     expect(((await none.json()) as { type: string }).type).toBe('https://concord.dev/problems/csrf-token-invalid');
     expect((await call(b, 'POST', '/portal/v1/apps', { name: 'x', plan: 'sandbox' }, { 'x-csrf-token': other.csrf! })).status).toBe(403);
+    // As many characters as the real token, but not as many bytes: still a plain 403.
+    expect((await call(b, 'POST', '/portal/v1/apps', { name: 'x', plan: 'sandbox' }, { 'x-csrf-token': '\u00e9'.repeat(b.csrf!.length) })).status).toBe(403);
     expect((await call(b, 'GET', '/portal/v1/apps')).status).toBe(200);
   });
 });

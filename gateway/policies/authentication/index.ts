@@ -8,8 +8,11 @@ import { timingSafeEqual } from 'node:crypto';
 
 /** Constant-time, so the comparison does not tell how much of a guessed token was right. */
 function csrfMatches(presented: unknown, expected: string): boolean {
-  if (typeof presented !== 'string' || presented.length !== expected.length) return false;
-  return timingSafeEqual(Buffer.from(presented), Buffer.from(expected));
+  if (typeof presented !== 'string') return false;
+  // Byte lengths, not string lengths: a non-ASCII header of the right length must not make timingSafeEqual throw.
+  const a = Buffer.from(presented);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 export const configSchema = { type: 'object', additionalProperties: false, properties: {} } as const;
