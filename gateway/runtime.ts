@@ -154,7 +154,9 @@ export async function createGatewayRuntime(opts: {
     catalogue: opts.catalogue,
     usage: { flush: () => usageRecorder.flush(), read: usage.read },
     secureCookies: config.portalSecureCookies,
+    onError: (err) => logger.warn({ err }, 'purging expired portal sessions failed'),
   });
+  portal.start();
   services['portal.v1'] = serveHandlers(portal.handlers);
   return {
     registry,
@@ -172,6 +174,7 @@ export async function createGatewayRuntime(opts: {
     },
     ...(bootstrap ? { bootstrap } : {}),
     async close() {
+      await portal.stop();
       await usageRecorder.stop();
       await rateLimit.close();
       if (redis) await closeOwnedRedisClient(redis);

@@ -33,7 +33,7 @@ import * as v_system_wms_v1_params from './validators/system/wms.v1.params';
 import * as v_system_wms_v1_responses from './validators/system/wms.v1.responses';
 
 /** SHA-256 over the contract files this manifest was generated from; `concord start` refuses a mismatch. */
-export const contractsDigest = "f0d1fa9ce8bfd6cd4a0fe0e01f177959f7b40e4bd7252b3cec0d5cd2621f9d34";
+export const contractsDigest = "ac24822093474ff5dc211cc455811b94f4e7225c4a42aa8d571ba00d3ed15bca";
 
 export const routes: readonly RouteManifestEntry[] = [
   {

@@ -56,6 +56,16 @@ describe('roles', () => {
     expect(() => loadConfig({ CONCORD_GATEWAY_IDEMPOTENCY: 'yes' }, root)).toThrow(/CONCORD_GATEWAY_IDEMPOTENCY must be 0 or 1/);
   });
 
+  test('CONCORD_TRUST_PROXY and CONCORD_SECURE_COOKIES: off by default, 1 or a proxy list, anything else refused', () => {
+    expect(loadConfig({}, root).trustProxy).toBeUndefined();
+    expect(loadConfig({ CONCORD_TRUST_PROXY: '1' }, root).trustProxy).toBe(true);
+    expect(loadConfig({ CONCORD_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }, root).trustProxy).toBe('10.0.0.0/8, 127.0.0.1');
+    expect(() => loadConfig({ CONCORD_TRUST_PROXY: 'yes' }, root)).toThrow(/CONCORD_TRUST_PROXY must be 0, 1 or a comma-separated list/);
+    expect(loadConfig({}, root).portalSecureCookies).toBe(false);
+    expect(loadConfig({ CONCORD_SECURE_COOKIES: '1' }, root).portalSecureCookies).toBe(true);
+    expect(() => loadConfig({ CONCORD_SECURE_COOKIES: 'true' }, root)).toThrow(/CONCORD_SECURE_COOKIES must be 0 or 1/);
+  });
+
   test('bad URLs, timeouts and NATS namespaces are refused by name', () => {
     expect(() => loadConfig({ CONCORD_PROCESS_URL: 'ftp://x' }, root)).toThrow(/CONCORD_PROCESS_URL must be an http\(s\) URL/);
     expect(() => loadConfig({ CONCORD_UPSTREAM_TIMEOUT_MS: '0' }, root)).toThrow(/CONCORD_UPSTREAM_TIMEOUT_MS must be a positive integer/);

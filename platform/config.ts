@@ -49,6 +49,11 @@ export interface Config {
    * itself; behind a TLS proxy `X-Forwarded-Proto: https` already does.
    */
   portalSecureCookies: boolean;
+  /**
+   * CONCORD_TRUST_PROXY: `1` believes X-Forwarded-For from any hop, or a comma-separated list of proxy addresses
+   * or CIDRs believes only those. Unset: the socket's address is the client's.
+   */
+  trustProxy?: boolean | string;
 }
 
 export interface TrustedIssuerConfig {
@@ -153,6 +158,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
   if (gatewayIdempotency !== undefined && gatewayIdempotency !== '0' && gatewayIdempotency !== '1') {
     throw new ConfigError(`CONCORD_GATEWAY_IDEMPOTENCY must be 0 or 1, not '${gatewayIdempotency}'`);
   }
+  const trustProxy = optional(env.CONCORD_TRUST_PROXY);
+  if (trustProxy !== undefined && !/^(0|1|[0-9A-Fa-f.:/]+(\s*,\s*[0-9A-Fa-f.:/]+)*)$/.test(trustProxy)) {
+    throw new ConfigError(`CONCORD_TRUST_PROXY must be 0, 1 or a comma-separated list of proxy addresses or CIDRs, not '${trustProxy}'`);
+  }
   const secureCookies = optional(env.CONCORD_SECURE_COOKIES);
   if (secureCookies !== undefined && secureCookies !== '0' && secureCookies !== '1') {
     throw new ConfigError(`CONCORD_SECURE_COOKIES must be 0 or 1, not '${secureCookies}'`);
@@ -181,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     ...(systemUrl ? { systemUrl: url('CONCORD_SYSTEM_URL', systemUrl) } : {}),
     upstreamTimeoutMs: Number(timeout),
     portalSecureCookies: secureCookies === '1',
+    ...(trustProxy === undefined || trustProxy === '0' ? {} : { trustProxy: trustProxy === '1' ? true : trustProxy }),
     ...(gatewayIdempotency === '1' ? { gatewayIdempotency: true } : {}),
     ...overrides,
   };

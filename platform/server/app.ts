@@ -21,6 +21,11 @@ export interface AppDeps {
   readiness: Record<string, ReadinessCheck>;
   /** False until start-up has finished; until then only /healthz and /readyz answer. */
   isStarted: () => boolean;
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client address (CONCORD_TRUST_PROXY): none by default, so a
+   * client cannot pick the address that per-address limits (portal sign-in) count it under.
+   */
+  trustProxy?: boolean | string;
 }
 
 const ALWAYS_SERVED = new Set(['/healthz', '/readyz']);
@@ -58,6 +63,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       return typeof given === 'string' && VALID_CORRELATION_ID.test(given) ? given : randomUUID();
     },
     return503OnClosing: true,
+    trustProxy: deps.trustProxy ?? false,
     // Node's HTTP parser refuses headers over 16 KB before any route runs; say so as problem+json.
     clientErrorHandler: (err: NodeJS.ErrnoException, socket) => {
       const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';

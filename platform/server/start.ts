@@ -100,6 +100,7 @@ export async function startPlatform(
     let started = false;
     const app = buildApp({
       logger,
+      ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
       isStarted: () => started,
       // Only consulted once started, when `opening` has resolved.
       readiness: { database: async () => void (await (await opening).query('SELECT 1')) },

@@ -2,6 +2,7 @@ import type { PortalV1Handlers } from '../../generated/handlers/platform/portal.
 import type { AppRegistry } from '../../gateway/apps';
 import type { SessionCaller } from '../../gateway/policies/authentication';
 import type { Database } from '../../platform/db/database';
+import { createBackgroundLoop } from '../../platform/background-loop';
 import type { AccountStore } from './accounts';
 import { createAccountStore } from './accounts';
 import { createLoginLimiter } from './login-limiter';
@@ -21,9 +22,14 @@ export interface PortalServer {
   accounts: AccountStore;
   /** For the gateway's authentication policy: the session cookie's caller. */
   verifySession(token: string): Promise<SessionCaller | undefined>;
-  /** Drops expired sessions; run now and then. */
+  /** Drops expired sessions; the loop `start` runs does it hourly. */
   purgeExpiredSessions(): Promise<number>;
+  start(): void;
+  stop(): Promise<void>;
 }
+
+/** Expired sessions are refused anyway; purging them only keeps the table from growing. */
+const SESSION_PURGE_MS = 60 * 60_000;
 
 /** The developer portal's server side: accounts, sessions and the portal API, over the gateway's app registry. */
 export function createPortalServer(deps: {
@@ -33,10 +39,12 @@ export function createPortalServer(deps: {
   usage: UsageSource;
   secureCookies?: boolean;
   now?: () => Date;
+  onError?: (err: unknown) => void;
 }): PortalServer {
   const now = deps.now ?? (() => new Date());
   const accounts = createAccountStore({ db: deps.db, registry: deps.registry });
   const sessions = createSessionStore({ db: deps.db, now });
+  const purge = createBackgroundLoop(() => sessions.purgeExpired(), { intervalMs: SESSION_PURGE_MS, onError: deps.onError ?? (() => {}) });
   const handlers = createPortalService({
     accounts,
     sessions,
@@ -64,5 +72,7 @@ export function createPortalServer(deps: {
       };
     },
     purgeExpiredSessions: () => sessions.purgeExpired(),
+    start: () => purge.start(),
+    stop: () => purge.stop(),
   };
 }

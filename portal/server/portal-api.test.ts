@@ -16,7 +16,9 @@ beforeAll(async () => {
   dir = await makeTempDir();
   const config = loadConfig(
     // Sandbox apps get a burst of 3 and 1 request/s, so a quick run of calls meets 429s.
-    { PORT: '0', CONCORD_DATA_DIR: dir.path, CONCORD_PLANS: '{"sandbox":{"ratePerSecond":1,"burst":3}}', CONCORD_RESPONSE_VALIDATION: 'enforce' },
+    // Behind a "proxy": each simulated browser comes from its own X-Forwarded-For address, as sign-up and sign-in
+    // budgets are per address.
+    { PORT: '0', CONCORD_DATA_DIR: dir.path, CONCORD_PLANS: '{"sandbox":{"ratePerSecond":1,"burst":3}}', CONCORD_RESPONSE_VALIDATION: 'enforce', CONCORD_TRUST_PROXY: '1' },
     { root: REPO_ROOT },
   );
   platform = await startPlatform(config, createLogger({ level: process.env.TEST_LOG ?? 'silent' }), () => {}, { background: false });
@@ -35,8 +37,9 @@ interface Browser {
   user?: { id: string; email: string; role: string; partner: { id: string; name: string } };
 }
 
+let addresses = 0;
 async function call(b: Browser | undefined, method: string, path: string, body?: unknown, extra: Record<string, string> = {}) {
-  const headers: Record<string, string> = { ...extra };
+  const headers: Record<string, string> = { 'x-forwarded-for': `10.0.${Math.floor(++addresses / 250)}.${addresses % 250}`, ...extra };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (b?.cookie) headers.cookie = b.cookie;
   if (b?.csrf && method !== 'GET' && !('x-csrf-token' in extra)) headers['x-csrf-token'] = b.csrf;
@@ -127,6 +130,31 @@ describe('accounts and sessions', () => {
     expect(((await locked.json()) as { type: string }).type).toBe('https://concord.dev/problems/rate-limited');
   });
 
+  it('takes each guess from the budget before checking it: 10 concurrent wrong passwords get 5 answers and 5 429s', async () => {
+    const b = await signUp();
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => call(undefined, 'POST', '/portal/v1/login', { email: b.user!.email, password: 'wrong-password-1' }).then((r) => r.status)),
+    );
+    expect(results.filter((s) => s === 401)).toHaveLength(5);
+    expect(results.filter((s) => s === 429)).toHaveLength(5);
+  });
+
+  it('limits sign-ups per client address (20 per 15 minutes)', async () => {
+    const from = { 'x-forwarded-for': '192.0.2.77' };
+    const statuses: number[] = [];
+    for (let i = 0; i < 21; i++) {
+      statuses.push((await call(undefined, 'POST', '/portal/v1/signup', { email: `flood${i}@example.com`, password: 'correct-horse-battery', organisation: `Flood ${i}` }, from)).status);
+    }
+    expect(statuses.slice(0, 20).every((s) => s === 201)).toBe(true);
+    expect(statuses[20]).toBe(429);
+  });
+
+  it('sends secrets and CSRF tokens with Cache-Control: no-store', async () => {
+    const b = await signUp();
+    expect((await call(b, 'GET', '/portal/v1/session')).headers.get('cache-control')).toBe('no-store');
+    expect((await call(b, 'POST', '/portal/v1/apps', { name: 'Cached?', plan: 'sandbox' })).headers.get('cache-control')).toBe('no-store');
+  });
+
   it('signs out: the cookie is cleared and the session no longer works', async () => {
     const b = await signUp();
     const out = await call(b, 'POST', '/portal/v1/logout');
@@ -167,6 +195,13 @@ describe('apps', () => {
     expect(listed).toContain(created.clientId);
     expect(listed).not.toContain(created.clientSecret);
     expect(listed).not.toContain(created.apiKey);
+  });
+
+  it('refuses a name the contract lets through but the registry cannot store (blank) with 400, not 500', async () => {
+    const b = await signUp();
+    const res = await call(b, 'POST', '/portal/v1/apps', { name: '   ', plan: 'sandbox' });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { type: string }).type).toBe('https://concord.dev/problems/validation');
   });
 
   it('registers a partner-plan app on sandbox with the partner plan awaiting approval', async () => {

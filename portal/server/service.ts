@@ -92,22 +92,19 @@ export function createPortalService(deps: PortalServiceDeps): PortalV1Handlers {
 
   return {
     async signUp(req, caller) {
-      const address = caller.remoteAddress ?? 'unknown';
-      const wait = await limiter.lockedFor(normaliseEmail(req.body.email), address);
+      // Every sign-up spends the address's budget, taken before the work: probing which emails have accounts, or
+      // flooding organisations and scrypt hashes, costs what failed sign-ins cost.
+      const wait = await limiter.signUp(caller.remoteAddress ?? 'unknown');
       if (wait > 0) return tooMany(caller, wait);
       try {
         const user = await accounts.signUp(req.body);
         const { body, cookie } = await startSession(user, req.headers);
-        return { status: 201, body, headers: { 'Set-Cookie': cookie } };
+        return { status: 201, body, headers: { 'Set-Cookie': cookie, ...NO_STORE } };
       } catch (err) {
         if (err instanceof AccountError) {
-          // Counted like a failed sign-in: probing which emails have accounts costs the same budget.
-          await limiter.failed(normaliseEmail(req.body.email), address);
           return { status: 409, body: problem('conflict', 409, 'Conflict', { detail: err.message, correlationId: caller.correlationId }) };
         }
-        if (isRegistryError(err) && err.code === 'invalid') {
-          return { status: 400, body: problem('validation', 400, 'Request validation failed', { detail: err.message, correlationId: caller.correlationId, errors: [{ pointer: '/organisation', message: err.message }] }) };
-        }
+        if (isRegistryError(err) && err.code === 'invalid') return { status: 400, body: invalid(caller, '/organisation', err.message) };
         throw err;
       }
     },
@@ -115,16 +112,15 @@ export function createPortalService(deps: PortalServiceDeps): PortalV1Handlers {
     async signIn(req, caller) {
       const email = normaliseEmail(req.body.email);
       const address = caller.remoteAddress ?? 'unknown';
-      const wait = await limiter.lockedFor(email, address);
+      const wait = await limiter.attempt(email, address);
       if (wait > 0) return tooMany(caller, wait);
       const user = await accounts.authenticate(email, req.body.password);
       if (!user) {
-        await limiter.failed(email, address);
         return { status: 401, body: problem('unauthorized', 401, 'Authentication required', { detail: 'The email or password is wrong.', correlationId: caller.correlationId }) };
       }
-      await limiter.succeeded(email);
+      await limiter.succeeded(email, address);
       const { body, cookie } = await startSession(user, req.headers);
-      return { status: 200, body, headers: { 'Set-Cookie': cookie } };
+      return { status: 200, body, headers: { 'Set-Cookie': cookie, ...NO_STORE } };
     },
 
     async signOut(req, caller) {
@@ -135,7 +131,7 @@ export function createPortalService(deps: PortalServiceDeps): PortalV1Handlers {
 
     async getSession(_req, caller) {
       const { session, user } = await signedIn(caller);
-      return { status: 200, body: sessionBody(user, session) };
+      return { status: 200, body: sessionBody(user, session), headers: NO_STORE };
     },
 
     async listApis(_req, caller) {
@@ -176,13 +172,20 @@ export function createPortalService(deps: PortalServiceDeps): PortalV1Handlers {
 
     async registerApp(req, caller) {
       const { user } = await signedIn(caller);
-      // Partner apps start on sandbox; the partner plan is a request an internal admin approves.
-      const created = await registry.createApp({ name: req.body.name, plan: 'sandbox', scopes: req.body.scopes ?? PARTNER_APP_SCOPES, partnerId: user.partner.id });
+      let created;
+      try {
+        // Partner apps start on sandbox; the partner plan is a request an internal admin approves.
+        created = await registry.createApp({ name: req.body.name, plan: 'sandbox', scopes: req.body.scopes ?? PARTNER_APP_SCOPES, partnerId: user.partner.id });
+      } catch (err) {
+        // The registry's own checks (a blank name, one too long once counted in UTF-16) are the caller's mistake.
+        if (isRegistryError(err) && err.code === 'invalid') return { status: 400, body: invalid(caller, err.pointer ?? '/', err.message) };
+        throw err;
+      }
       const app = req.body.plan === 'partner' ? await registry.requestPlanChange(created.clientId, 'partner') : created.app;
       return {
         status: 201,
         body: { app: toPortalApp(app), clientId: created.clientId, clientSecret: created.clientSecret, apiKey: created.apiKey },
-        headers: { Location: `/portal/v1/apps/${encodeURIComponent(created.clientId)}` },
+        headers: { Location: `/portal/v1/apps/${encodeURIComponent(created.clientId)}`, ...NO_STORE },
       };
     },
 
@@ -193,7 +196,7 @@ export function createPortalService(deps: PortalServiceDeps): PortalV1Handlers {
 
     async rotateMyAppSecret(req, caller) {
       if (!(await ownApp(caller, req.params.clientId))) return notFound(caller, `no app ${req.params.clientId}`);
-      return { status: 200, body: await registry.rotateSecret(req.params.clientId) };
+      return { status: 200, body: await registry.rotateSecret(req.params.clientId), headers: NO_STORE };
     },
 
     async createMyApiKey(req, caller) {
@@ -203,6 +206,7 @@ export function createPortalService(deps: PortalServiceDeps): PortalV1Handlers {
       return {
         status: 201,
         body: { keyId: key.keyId, apiKey: key.apiKey, prefix: key.prefix ?? summary?.prefix ?? '', createdAt: key.createdAt ?? summary?.createdAt ?? now().toISOString() },
+        headers: NO_STORE,
       };
     },
 
@@ -224,6 +228,13 @@ export function createPortalService(deps: PortalServiceDeps): PortalV1Handlers {
       return { status: 200, body: { clientId: req.params.clientId, days } };
     },
   };
+}
+
+/** Responses that carry a secret or a CSRF token, as the token endpoint's do (RFC 6749 §5.1). */
+const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const;
+
+function invalid(caller: CallerContext, pointer: string, message: string) {
+  return problem('validation', 400, 'Request validation failed', { detail: message, correlationId: caller.correlationId, errors: [{ pointer, message }] });
 }
 
 function tooMany(caller: CallerContext, retryAfterSeconds: number) {

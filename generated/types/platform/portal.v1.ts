@@ -19,7 +19,7 @@ export interface paths {
          * Create a developer account and its organisation
          * @description Creates the partner organisation and its first developer account, then signs in (sets the session
          *     cookie). Passwords need 12 to 200 characters. An email that already has an account is 409 `conflict`.
-         *     Rate-limited per client address like sign-in.
+         *     At most 20 sign-ups per client address within 15 minutes (429 `rate-limited` with `Retry-After`).
          */
         post: operations["signUp"];
         delete?: never;
@@ -47,7 +47,9 @@ export interface paths {
          * Sign in
          * @description Checks the email and password and sets the session cookie. A wrong email and a wrong password get the
          *     same 401. After 5 failed attempts for one email, or 20 from one client address, within 15 minutes,
-         *     sign-in answers 429 `rate-limited` with `Retry-After` until the window has passed.
+         *     sign-in answers 429 `rate-limited` with `Retry-After` until the window has passed. Each attempt is taken
+         *     from the budget before the password is checked (a successful one gives it back), so concurrent guesses
+         *     cannot outrun the limit.
          */
         post: operations["signIn"];
         delete?: never;

@@ -3,6 +3,7 @@ import { call, csrf, portal } from './api';
 import { Loading } from './components/async';
 import { link, navigate, parseHash, useRoute } from './lib/router';
 import { useSession } from './session';
+import { useSecrets } from './secrets';
 import { AllApps, Ops, PlanApprovals } from './pages/admin/Admin';
 import { ApiPage } from './pages/ApiPage';
 import { Apps } from './pages/Apps';
@@ -15,6 +16,7 @@ const PUBLIC = new Set(['signin', 'signup']);
 
 function Header() {
   const { session, signedOut } = useSession();
+  const { forgetAll } = useSecrets();
   const { parts } = useRoute();
   const section = parts[0] ?? '';
   const nav: Array<[string, string, string]> = session
@@ -55,6 +57,7 @@ function Header() {
                 void call(portal.POST('/portal/v1/logout', { params: { header: csrf() } }))
                   .catch(() => undefined)
                   .then(() => {
+                    forgetAll();
                     signedOut();
                     navigate(link('signin'));
                   });

@@ -9,6 +9,8 @@ interface SecretsState {
   secretOf(clientId: string): string | undefined;
   remember(clientId: string, clientSecret: string): void;
   forget(clientId: string): void;
+  /** On sign-out: the next user of this tab must not find the last one's secrets. */
+  forgetAll(): void;
 }
 
 const SecretsContext = createContext<SecretsState | undefined>(undefined);
@@ -25,7 +27,8 @@ export function SecretsProvider({ children }: { children: ReactNode }) {
       }),
     [],
   );
-  const value = useMemo(() => ({ secretOf: (id: string) => secrets.get(id), remember, forget }), [secrets, remember, forget]);
+  const forgetAll = useCallback(() => setSecrets(new Map()), []);
+  const value = useMemo(() => ({ secretOf: (id: string) => secrets.get(id), remember, forget, forgetAll }), [secrets, remember, forget, forgetAll]);
   return <SecretsContext.Provider value={value}>{children}</SecretsContext.Provider>;
 }
 
