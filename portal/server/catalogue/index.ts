@@ -16,6 +16,8 @@ export { bundleDocument, bundleDocumentSet } from './document';
 export type { UsageExample } from './usage-example';
 export { usageExample } from './usage-example';
 
+import { partnerView } from './partner-view';
+
 export interface CatalogueServiceOptions {
   /** The directory holding `contracts/` (the repo root). */
   contractsRoot: string;
@@ -70,7 +72,9 @@ export function createCatalogueService(opts: CatalogueServiceOptions): Catalogue
     },
     async document(id, role) {
       const entry = findVersion(await load(), id, role);
-      return entry && bundleDocument(entry.file);
+      if (!entry) return undefined;
+      const doc = await bundleDocument(entry.file);
+      return role === 'admin' || entry.api.kind !== 'openapi' ? doc : partnerView(doc);
     },
     async changelog(id, role) {
       const catalogue = await load();
