@@ -16,6 +16,7 @@ import { createLogger } from '../platform/logger';
 import { startPlatform } from '../platform/server/start';
 import { REPO_ROOT, makeTempDir } from '../platform/testing/temp-dir';
 import { shipOrder } from '../process-apis/orders/testing/harness';
+import { AVAILABILITY_PATH } from './peers/target';
 
 /** wrk in a child process, awaited: a synchronous spawn would block the event loop of the servers under test. */
 async function wrk(url: string, seconds: number, connections: number, env: Record<string, string> = {}, script?: string, header?: string) {
@@ -74,8 +75,8 @@ async function main() {
     directGet: await wrk(directUrl, seconds, connections),
     concordGet: await wrk(`${platform.url}/v2/orders/${created.id}`, seconds, connections, {}, undefined, `Authorization: Bearer ${token}`),
     concordPost: await wrk(`${platform.url}/v2/orders`, seconds, connections, { TOKEN: token, ORDER_BODY: template }, join(REPO_ROOT, 'bench', 'wrk', 'post-order.lua')),
-    // Issue 9's availability target: ATP of one SKU across the network, through the full chain.
-    concordAvailability: await wrk(`${platform.url}/v1/availability?sku=SKU-0001`, seconds, connections, {}, undefined, `Authorization: Bearer ${token}`),
+    // Issue 9's availability target: the same query as `npm run bench`'s availability sections.
+    concordAvailability: await wrk(`${platform.url}${AVAILABILITY_PATH}`, seconds, connections, {}, undefined, `Authorization: Bearer ${token}`),
   };
   console.log(JSON.stringify({ seconds, connections, database: platform.db.description, ...results }, null, 2));
   await platform.close();

@@ -1,99 +1,49 @@
 /**
- * A quick order-intake run through the full gateway chain: `npx tsx bench/order-intake.ts [--seconds 10]
- * [--concurrency 10] [--postgres URL]`. 10 % of requests are client retries with an Idempotency-Key already used.
- * Afterwards it checks that no source order was stored twice and that ERP holds one sales order per order.
+ * Order intake alone: `npm run bench:orders -- [--seconds 10] [--concurrency 10] [--production] [--postgres URL]
+ * [--redis URL] [--nats URL]`. The same measurement as the `orders-*` sections of `npm run bench` (bench/peers/
+ * order-intake.ts): Concord as its own process (embedded default, or PostgreSQL + Redis + NATS with --production),
+ * wrk POSTing orders with 10 % client retries, then the duplicate check once ERP has every order. Prints JSON.
  * Speed is measured here, never asserted in `npm test`.
  */
-import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../platform/config';
-import { createLogger } from '../platform/logger';
-import { startPlatform } from '../platform/server/start';
-import { REPO_ROOT, makeTempDir } from '../platform/testing/temp-dir';
-import { shipOrder } from '../process-apis/orders/testing/harness';
+import { checkNoDuplicates, prepareOrderIntake, runOrderIntake } from './peers/order-intake';
+import { startBenchPlatform } from './peers/platform';
+import { ensureDebianPackage } from './peers/tools';
 
 async function main() {
-  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, concurrency: { type: 'string', default: '10' }, postgres: { type: 'string' } } });
-  const seconds = Number(values.seconds);
-  const concurrency = Number(values.concurrency);
-  const dir = await makeTempDir();
-  const env: Record<string, string> = {
-    PORT: '0',
-    CONCORD_DATA_DIR: dir.path,
-    LOG_LEVEL: 'silent',
-    CONCORD_PLANS: '{"sandbox":{"ratePerSecond":100000,"burst":100000}}',
-    ...(values.postgres ? { DATABASE_URL: values.postgres } : {}),
-  };
-  const platform = await startPlatform(loadConfig(env, { root: REPO_ROOT }), createLogger({ level: 'silent' }));
-  const creds = platform.bootstrap!.sandbox;
-  const tokenRes = await fetch(`${platform.url}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ grant_type: 'client_credentials', client_id: creds.client_id, client_secret: creds.client_secret }),
+  const { values } = parseArgs({
+    options: {
+      seconds: { type: 'string', default: '10' },
+      concurrency: { type: 'string', default: '10' },
+      production: { type: 'boolean', default: false },
+      postgres: { type: 'string', default: process.env.CONCORD_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
+      redis: { type: 'string', default: process.env.CONCORD_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379' },
+      nats: { type: 'string', default: process.env.CONCORD_BENCH_NATS_URL ?? 'nats://127.0.0.1:4222' },
+    },
   });
-  const { access_token } = (await tokenRes.json()) as { access_token: string };
-  // Enough stock for any run: every SKU at DC1 gets a large on-hand.
-  await platform.db.query(`UPDATE inventory.positions SET on_hand = 1000000 WHERE location_id = 'DC1'`);
-
-  const used: Array<{ key: string; body: unknown }> = [];
-  const latencies: number[] = [];
-  const statuses = new Map<number, number>();
-  const deadline = Date.now() + seconds * 1000;
-  let n = 0;
-  const worker = async () => {
-    while (Date.now() < deadline) {
-      const retry = used.length > 0 && Math.random() < 0.1;
-      const req = retry ? used[Math.floor(Math.random() * used.length)]! : { key: randomUUID(), body: shipOrder(`BENCH-${n++}-${randomUUID()}`, `SKU-${String(1 + (n % 200)).padStart(4, '0')}`, 1) };
-      const t0 = performance.now();
-      const res = await fetch(`${platform.url}/v2/orders`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json', 'Idempotency-Key': req.key },
-        body: JSON.stringify(req.body),
-      });
-      await res.arrayBuffer();
-      latencies.push(performance.now() - t0);
-      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-      if (!retry && res.status === 201) used.push(req);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  latencies.sort((a, b) => a - b);
-  const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(1);
-
-  // Let the worker post everything to ERP, then look for duplicates.
-  for (let i = 0; i < 600; i++) {
-    const { rows } = await platform.db.query<{ n: string }>(`SELECT count(*) AS n FROM orders.sync_jobs WHERE status = 'pending'`);
-    if (Number(rows[0]!.n) === 0) break;
-    await new Promise((r) => setTimeout(r, 100));
+  const seconds = Number(values.seconds);
+  const connections = Number(values.concurrency);
+  if (!(seconds >= 1) || !(connections >= 1)) throw new Error('usage: npm run bench:orders -- [--seconds N] [--concurrency N] [--production] [--postgres URL] [--redis URL] [--nats URL]');
+  const wrk = await ensureDebianPackage('wrk', 'wrk', (msg) => process.stderr.write(`${msg}\n`));
+  const backend = values.production ? 'production' : 'embedded';
+  const platform = await startBenchPlatform(backend, { postgres: values.postgres, redis: values.redis, nats: values.nats });
+  const dir = await mkdtemp(join(tmpdir(), 'concord-bench-orders-'));
+  try {
+    const prep = await prepareOrderIntake(platform, dir);
+    const run = await runOrderIntake(wrk, platform, { bodiesFile: prep.bodiesFile, seconds, connections, runId: Date.now().toString(36) });
+    const check = await checkNoDuplicates(platform, prep.before, { createdAnswers: run.counts.created, maxUnanswered: connections });
+    console.log(JSON.stringify({ backend: platform.label, versions: platform.versions, seconds, connections, ...run, check }, null, 2));
+    if (!check.ok) process.exitCode = 1;
+  } finally {
+    await platform.stop();
+    await rm(dir, { recursive: true, force: true });
   }
-  const dupOrders = await platform.db.query(`SELECT source_order_id FROM orders.orders GROUP BY partner_key, channel, marketplace, source_order_id HAVING count(*) > 1`);
-  const dupErp = await platform.db.query(`SELECT external_ref FROM erp.sales_orders GROUP BY external_ref HAVING count(*) > 1`);
-  const counts = await platform.db.query<{ orders: string; erp: string }>(`SELECT (SELECT count(*) FROM orders.orders) AS orders, (SELECT count(*) FROM erp.sales_orders) AS erp`);
-  console.log(
-    JSON.stringify(
-      {
-        database: platform.db.description,
-        seconds,
-        concurrency,
-        requests: latencies.length,
-        statuses: Object.fromEntries(statuses),
-        ordersPerSecond: Math.round((statuses.get(201) ?? 0) / seconds),
-        p50ms: p(0.5),
-        p99ms: p(0.99),
-        orders: Number(counts.rows[0]!.orders),
-        erpSalesOrders: Number(counts.rows[0]!.erp),
-        duplicateOrders: dupOrders.rows.length,
-        duplicateErpSalesOrders: dupErp.rows.length,
-      },
-      null,
-      2,
-    ),
-  );
-  await platform.close();
-  await dir.remove();
 }
 
 main().catch((err) => {
-  console.error(err);
+  console.error(err instanceof Error ? err.message : err);
   process.exitCode = 1;
 });

@@ -18,16 +18,44 @@ interface CpuProfile {
 }
 
 /**
+ * A script's path relative to the repo; a package's from `node_modules/` on, wherever node_modules really is (a
+ * symlinked node_modules resolves outside the repo).
+ */
+function displayPath(url: string, root: string): string {
+  if (!url.startsWith('file://')) return url;
+  const path = new URL(url).pathname;
+  const nm = path.lastIndexOf('/node_modules/');
+  return nm >= 0 ? path.slice(nm + 1) : relative(root, path);
+}
+
+/**
+ * The bench's control channel inside a profiled Concord (platform-server.ts: SQL between runs, starting and stopping
+ * the profiler itself): not Concord's work, so its samples are left out.
+ */
+const CONTROL_CHANNEL = 'bench/peers/platform-server.ts';
+
+/**
  * Calls `visit` with each sample's node and the time attributed to it (sample i was taken timeDeltas[i] after
  * sample i-1: that interval goes to the sampled node). Returns the total in microseconds.
  */
 function forEachSample(profile: CpuProfile, visit: (node: ProfileNode, us: number) => void): number {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const excluded = new Map<number, boolean>();
+  const isExcluded = (id: number): boolean => {
+    const known = excluded.get(id);
+    if (known !== undefined) return known;
+    const up = parent.get(id);
+    const result = (byId.get(id)?.callFrame.url ?? '').endsWith(CONTROL_CHANNEL) || (up !== undefined && isExcluded(up));
+    excluded.set(id, result);
+    return result;
+  };
   let total = 0;
   profile.samples.forEach((id, i) => {
     const dt = profile.timeDeltas[i] ?? 0;
     const node = byId.get(id);
-    if (!node) return;
+    if (!node || isExcluded(id)) return;
     total += dt;
     visit(node, dt);
   });
@@ -52,7 +80,7 @@ export async function topSelfTime(file: string, root: string, top = 25): Promise
   const label = (n: ProfileNode) => {
     const { functionName, url, lineNumber } = n.callFrame;
     // tsx compiles each TypeScript file to one line: the file says more than the line there.
-    const file = url.startsWith('file://') ? relative(root, new URL(url).pathname) : url;
+    const file = displayPath(url, root);
     return `${functionName || '(anonymous)'} ${file.endsWith('.ts') ? file : `${file}:${lineNumber + 1}`}`;
   };
   const appCaller = (id: number): string => {
@@ -66,7 +94,7 @@ export async function topSelfTime(file: string, root: string, top = 25): Promise
   const selfUs = new Map<string, { fn: string; where: string; us: number; via: Map<string, number> }>();
   const total = forEachSample(profile, (node, dt) => {
     const { functionName, url, lineNumber } = node.callFrame;
-    const file = url.startsWith('file://') ? relative(root, new URL(url).pathname) : url;
+    const file = displayPath(url, root);
     const where = !url ? '' : file.endsWith('.ts') ? file : `${file}:${lineNumber + 1}`;
     const key = `${functionName}|${where}`;
     const entry = selfUs.get(key) ?? { fn: functionName || '(anonymous)', where, us: 0, via: new Map<string, number>() };
@@ -97,8 +125,10 @@ export async function selfTimeByArea(file: string, root: string): Promise<Array<
     let area: string;
     if (!url) area = node.callFrame.functionName || '(native)';
     else if (url.startsWith('node:')) area = 'node internals';
+    // The only WebAssembly in Concord: PGlite, PostgreSQL compiled to WASM, running on the event loop's thread.
+    else if (url.startsWith('wasm://')) area = "wasm (PGlite's PostgreSQL)";
     else {
-      const path = url.startsWith('file://') ? relative(root, new URL(url).pathname) : url;
+      const path = displayPath(url, root);
       const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
       area = nm ? nm[1]! : path.split('/').slice(0, path.startsWith('..') ? 3 : 1).join('/');
     }

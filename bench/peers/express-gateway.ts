@@ -29,7 +29,8 @@ export async function ensureExpressGateway(log: (msg: string) => void): Promise<
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'concord-bench-express-gateway', private: true }));
   log(`installing express-gateway@${EXPRESS_GATEWAY_VERSION} into ${dir}`);
-  const res = await capture('npm', ['install', '--no-audit', '--no-fund', `express-gateway@${EXPRESS_GATEWAY_VERSION}`], 600_000);
+  // In the cache dir (cwd), never in the repo: npm installs into the project it runs in.
+  const res = await capture('npm', ['install', '--no-audit', '--no-fund', `express-gateway@${EXPRESS_GATEWAY_VERSION}`], 600_000, dir);
   if (res.code !== 0) throw new Error(`npm install express-gateway@${EXPRESS_GATEWAY_VERSION} failed (exit ${res.code}):\n${res.stderr.slice(-2000)}`);
   return pkgDir;
 }
@@ -81,10 +82,15 @@ export async function startExpressGateway(pkgDir: string, upstreamUrl: string): 
   const port = await freePort();
   // A string secret (its jwt policy takes the configured string as UTF-8): 64 hex characters, 256 bits.
   const secret = randomBytes(32).toString('hex');
-  await writeFile(join(dir, 'gateway.config.yml'), gatewayConfig(port, upstreamUrl, secret));
-  await writeFile(join(dir, 'system.config.yml'), SYSTEM_CONFIG);
-  // Its model schemas (users, applications, credentials) are read from the config dir: its own defaults.
-  await cp(join(pkgDir, 'lib', 'config', 'models'), join(dir, 'models'), { recursive: true });
+  try {
+    await writeFile(join(dir, 'gateway.config.yml'), gatewayConfig(port, upstreamUrl, secret));
+    await writeFile(join(dir, 'system.config.yml'), SYSTEM_CONFIG);
+    // Its model schemas (users, applications, credentials) are read from the config dir: its own defaults.
+    await cp(join(pkgDir, 'lib', 'config', 'models'), join(dir, 'models'), { recursive: true });
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
   const token = await new SignJWT({ scope: 'orders:read orders:write' })
     .setProtectedHeader({ alg: 'HS256' })
     .setIssuer(ISSUER)

@@ -4,6 +4,11 @@ import type { ServerProcess } from './proc';
 /** The paths every configuration serves (Concord's own orders.v2 contract; the others proxy any path). */
 export const GET_PATH = '/v2/orders/ord_01JD3Q8ZC4N6W7Y8V9T0R1S2P3';
 export const POST_PATH = '/v2/orders';
+/** Issue 9's availability query: ATP of one SKU across the network, through the full chain. */
+export const AVAILABILITY_PATH = '/v1/availability?sku=SKU-0001';
+
+/** The configurations of the gateway overhead comparison, in the order they run. */
+export const GATEWAY_KEYS = ['direct', 'nginx', 'express-gateway', 'concord', 'concord-no-idem'];
 
 export interface Target {
   /** Short key in latest.json: direct, nginx, express-gateway, concord. */

@@ -29,6 +29,11 @@ export interface WrkResult {
 }
 
 export async function runWrk(wrk: string, load: WrkLoad): Promise<WrkResult> {
+  return parseWrk(await wrkOutput(wrk, load));
+}
+
+/** wrk's whole output, for scripts whose done() prints figures of their own. */
+export async function wrkOutput(wrk: string, load: WrkLoad): Promise<string> {
   const threads = Math.min(load.threads ?? 2, load.connections);
   const args = ['-t', String(threads), '-c', String(load.connections), '-d', `${load.seconds}s`, '--timeout', '5s', '--latency'];
   for (const h of load.headers ?? []) args.push('-H', h);
@@ -40,7 +45,7 @@ export async function runWrk(wrk: string, load: WrkLoad): Promise<WrkResult> {
     timeout: (load.seconds + 30) * 1000,
     killSignal: 'SIGKILL',
   });
-  return parseWrk(stdout);
+  return stdout;
 }
 
 /** wrk prints latencies as 812.00us, 1.20ms or 1.05s. */
