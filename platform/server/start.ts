@@ -38,7 +38,7 @@ import { orderMigrations } from '../../process-apis/orders';
 import { returnMigrations } from '../../process-apis/returns';
 import { lockDataDir } from './data-dir-lock';
 import { portalMigrations } from '../../portal/server';
-import { createCatalogueService } from '../../portal/server/catalogue';
+import { createLazyCatalogueService } from '../../portal/server/catalogue/lazy';
 import { ensurePortalAdmin } from '../../portal/server/bootstrap-admin';
 import { PORTAL_DIST_DIR, ensurePortalBuilt, registerPortalStatic } from '../../portal/server/static';
 import type { PortalAdminCredentials } from '../../portal/server/bootstrap-admin';
@@ -164,7 +164,7 @@ export async function startPlatform(
     onStep(applied.length ? `applied ${applied.length} migration(s)` : 'database schema up to date');
     checkpoint();
     // The contracts may be a scratch copy (tests, `--root`); the generated clients are always this package's.
-    const catalogue = createCatalogueService({ contractsRoot: config.root, generatedRoot: PACKAGE_ROOT });
+    const catalogue = createLazyCatalogueService({ contractsRoot: config.root, generatedRoot: PACKAGE_ROOT });
     const gateway = await createGatewayRuntime({ config, db, logger, knownScopes: contracts.scopes, metrics, catalogue });
     cleanup.push(() => gateway.close());
     const portalAdmin = await ensurePortalAdmin({ accounts: gateway.portal.accounts, dataDir: config.dataDir });
