@@ -1,7 +1,8 @@
 import type { PortalV1Handlers } from '../../generated/handlers/platform/portal.v1';
 import type { components } from '../../generated/types/platform/portal.v1';
 import type { App, AppRegistry } from '../../gateway/apps';
-import { isRegistryError } from '../../gateway/apps';
+import { RegistryError, SANDBOX_SCOPES, isRegistryError } from '../../gateway/apps';
+import { notFoundProblem, registryProblem } from '../../gateway/admin/problems';
 import type { CallerContext } from '../../platform/http/handler-types';
 import { problem } from '../../platform/server/problem';
 import type { AccountStore, PortalUser, Role } from './accounts';
@@ -14,8 +15,6 @@ import { usageDays } from './usage';
 
 type Schemas = components['schemas'];
 
-/** The scopes a partner app gets when registration names none: every partner scope of the process APIs. */
-export const PARTNER_APP_SCOPES = ['orders:read', 'orders:write', 'returns:read', 'returns:write', 'availability:read', 'availability:write'];
 
 /** What the portal needs of the catalogue (./catalogue): everything scoped to what the user's role may see. */
 export interface CatalogueSource {
@@ -38,7 +37,7 @@ export interface PortalServiceDeps {
   now?: () => Date;
 }
 
-const notFound = (caller: CallerContext, detail: string) => ({ status: 404 as const, body: problem('not-found', 404, 'Not found', { detail, correlationId: caller.correlationId }) });
+const notFound = (caller: CallerContext, detail: string) => notFoundProblem(detail, caller.correlationId);
 
 const toPortalApp = (app: App): Schemas['PortalApp'] => ({
   clientId: app.clientId,
@@ -104,7 +103,8 @@ export function createPortalService(deps: PortalServiceDeps): PortalV1Handlers {
         if (err instanceof AccountError) {
           return { status: 409, body: problem('conflict', 409, 'Conflict', { detail: err.message, correlationId: caller.correlationId }) };
         }
-        if (isRegistryError(err) && err.code === 'invalid') return { status: 400, body: invalid(caller, '/organisation', err.message) };
+        // The registry names its own field (the partner's name); the request calls it `organisation`.
+        if (isRegistryError(err) && err.code === 'invalid') return { status: 400, body: registryProblem(new RegistryError('invalid', err.message, '/organisation'), caller.correlationId) };
         throw err;
       }
     },
@@ -175,10 +175,10 @@ export function createPortalService(deps: PortalServiceDeps): PortalV1Handlers {
       let created;
       try {
         // Partner apps start on sandbox; the partner plan is a request an internal admin approves.
-        created = await registry.createApp({ name: req.body.name, plan: 'sandbox', scopes: req.body.scopes ?? PARTNER_APP_SCOPES, partnerId: user.partner.id });
+        created = await registry.createApp({ name: req.body.name, plan: 'sandbox', scopes: req.body.scopes ?? SANDBOX_SCOPES, partnerId: user.partner.id });
       } catch (err) {
         // The registry's own checks (a blank name, one too long once counted in UTF-16) are the caller's mistake.
-        if (isRegistryError(err) && err.code === 'invalid') return { status: 400, body: invalid(caller, err.pointer ?? '/', err.message) };
+        if (isRegistryError(err) && err.code === 'invalid') return { status: 400, body: registryProblem(err, caller.correlationId) };
         throw err;
       }
       const app = req.body.plan === 'partner' ? await registry.requestPlanChange(created.clientId, 'partner') : created.app;
@@ -233,9 +233,6 @@ export function createPortalService(deps: PortalServiceDeps): PortalV1Handlers {
 /** Responses that carry a secret or a CSRF token, as the token endpoint's do (RFC 6749 §5.1). */
 const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const;
 
-function invalid(caller: CallerContext, pointer: string, message: string) {
-  return problem('validation', 400, 'Request validation failed', { detail: message, correlationId: caller.correlationId, errors: [{ pointer, message }] });
-}
 
 function tooMany(caller: CallerContext, retryAfterSeconds: number) {
   return {
