@@ -96,7 +96,7 @@ export async function createGatewayRuntime(opts: {
       onRejected: (plan) => opts.metrics.rateLimitRejections.inc({ plan }),
     },
   );
-  const idempotency = createIdempotencyStore({ db, ...(redis ? { redis, redisKeyPrefix: `${config.redisPrefix}:idem` } : {}) });
+  const idempotency = createIdempotencyStore({ db, claimDb: db.asyncCommit, ...(redis ? { redis, redisKeyPrefix: `${config.redisPrefix}:idem` } : {}) });
 
   const appStatus = createAppStatusCache(async (clientId) => {
     const app = await registry.getApp(clientId);

@@ -18,10 +18,12 @@ export async function openPglite(dir: string): Promise<Database> {
       return { rows: r.rows };
     },
   });
+  const db = asQueryable(pg);
   return {
     kind: 'pglite',
     description: `PGlite at ${dir}`,
-    ...asQueryable(pg),
+    ...db,
+    asyncCommit: db,
     transaction: (fn) => pg.transaction((tx) => fn(asQueryable(tx))),
     close: () => pg.close(),
   };

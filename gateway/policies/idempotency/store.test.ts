@@ -207,6 +207,24 @@ function storeSuite(open: OpenTestDatabase): void {
     });
   });
 
+  describe("claims in the database, committed without waiting for the disk (the runtime's setting)", () => {
+    storeContract(() => ({
+      db,
+      store: (over = {}) => createIdempotencyStore({ db, claimDb: db.asyncCommit, now, ...over }),
+      advance,
+      staleLock: { lockSeconds: 60, pass: async () => advance(61) },
+    }));
+
+    test('only the claim goes through claimDb; the stored response commits as usual', async () => {
+      const claimed: string[] = [];
+      const claimDb = { query: (sql: string, params?: readonly unknown[]) => (claimed.push(sql.trim().split(/\s+/)[0]!), db.asyncCommit.query(sql, params)) };
+      const store = createIdempotencyStore({ db, claimDb: claimDb as typeof db.asyncCommit, now });
+      await store.complete('app-1', 'k1', RESPONSE, token(await store.begin('app-1', 'k1', FP_A)));
+      expect(claimed).toEqual(['INSERT']);
+      expect(await store.begin('app-1', 'k1', FP_A)).toMatchObject({ kind: 'replay', status: 201 });
+    });
+  });
+
   describeWithService('redis', 'claims in Redis', () => {
     let admin: Redis;
     let keyPrefix: string;
