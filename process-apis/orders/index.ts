@@ -12,6 +12,7 @@ import { DEFAULT_ALLOCATION } from '../availability/allocation';
 import { createOrdersV1Service, createOrdersV2Service } from './service';
 import type { SystemClients } from './sync/downstream';
 import { createFulfilmentTracker } from './sync/fulfilment-tracker';
+import { createBackgroundPass } from './background-pass';
 import type { SyncWorkerOptions } from './sync/sync-worker';
 import { createSyncWorker } from './sync/sync-worker';
 import type { System } from './model';
@@ -37,6 +38,8 @@ export interface OrdersModuleOptions {
   /** Channel allocation rules (process-apis/availability/allocation.ts); default: marketplace 30 %, others all. */
   allocation?: AllocationRules;
   pollIntervalMs?: number;
+  /** How often the running loop follows fulfilment at the nodes (background-pass.ts). Default 1000 ms. */
+  trackIntervalMs?: number;
 }
 
 /**
@@ -74,7 +77,8 @@ export function createOrdersModule(opts: OrdersModuleOptions) {
     if (synced.attempted + tracked > 0) opts.onCommitted?.();
     return { ...synced, tracked };
   };
-  const loop = createBackgroundLoop(async () => (await runOnce()).succeeded, {
+  const pass = createBackgroundPass({ worker, tracker, trackIntervalMs: opts.trackIntervalMs ?? 1000, ...(opts.onCommitted ? { onCommitted: opts.onCommitted } : {}) });
+  const loop = createBackgroundLoop(pass, {
     intervalMs: opts.pollIntervalMs ?? 500,
     onError: (err) => opts.logger.error({ err }, 'order sync pass failed'),
   });

@@ -174,6 +174,29 @@ function suite(backend: Backend) {
     expect(await position('SKU-0020', 'DC1')).toEqual({ on_hand: before.on_hand - 3, reserved: before.reserved });
   });
 
+  test('the tracker moves past a group its node has nothing new for without locking the order', async () => {
+    const o = (await h.call('sandbox', 'POST', '/v2/orders', shipOrder(`Q-${randomUUID()}`, 'SKU-0021', 1))).body;
+    await h.settle();
+    const polledAt = async () =>
+      (await h.platform.db.query<{ polled_at: Date }>('SELECT polled_at FROM orders.groups WHERE order_id = $1', [o.id])).rows[0]!.polled_at;
+    const before = await polledAt();
+    // Every statement run in a transaction during the next pass, with its parameters.
+    const inTransactions: unknown[][] = [];
+    const db = h.platform.db;
+    const transaction = db.transaction.bind(db);
+    const spy = jest.spyOn(db, 'transaction').mockImplementation((fn) =>
+      transaction((tx) => fn({ query: (sql, params) => (inTransactions.push([...(params ?? [])]), tx.query(sql, params)) })),
+    );
+    try {
+      h.advance(1000);
+      await h.platform.services.orders!.runOnce();
+    } finally {
+      spy.mockRestore();
+    }
+    expect((await polledAt()).getTime()).toBeGreaterThan(before.getTime());
+    expect(inTransactions.filter((params) => params.includes(o.id))).toEqual([]);
+  });
+
   test('WMS throttled: the worker honours Retry-After and sends nothing to WMS until it has passed', async () => {
     await fault('wms', { mode: 'throttle', retryAfterSeconds: 120 });
     try {

@@ -156,7 +156,9 @@ export function createFulfilmentTracker(options: {
         } catch (err) {
           logger.warn({ err, orderId: g.order_id, group: g.group_id }, 'fulfilment tracking: node unreachable');
         }
-        if (!r) {
+        // Unreachable, or nothing to apply (no shipment, no status of interest): the group just goes to the back of
+        // the queue, without the transaction and the order's lock that applying takes.
+        if (!r || (r.shipments.length === 0 && r.groupStatus === undefined)) {
           await db.query('UPDATE orders.groups SET polled_at = $3 WHERE order_id = $1 AND group_id = $2', [g.order_id, g.group_id, now()]);
           continue;
         }
