@@ -56,6 +56,29 @@ describeOnBothDatabases('outbox relay', (open) => {
     expect((await metrics.publishLatency.get()).values.find((v) => v.metricName?.endsWith('_count') && v.labels.type === 'item.restocked')?.value).toBe(2);
   });
 
+  it('marks events published without waiting for the disk, and counts the backlog only when a run left some', async () => {
+    const sent: Array<{ via: 'db' | 'asyncCommit'; sql: string }> = [];
+    const watched: Database = {
+      ...db,
+      query: (sql, params) => (sent.push({ via: 'db', sql }), db.query(sql, params)),
+      asyncCommit: { query: (sql, params) => (sent.push({ via: 'asyncCommit', sql }), db.asyncCommit.query(sql, params)) },
+    };
+    await append([cancelled(ORDER, 1), restocked(1), restocked(2)]);
+    const fake = fakeBus();
+    const counts = () => sent.filter((s) => /count\(\*\)/.test(s.sql)).length;
+
+    expect(await relay({ db: watched, bus: fake.bus, batchSize: 2 }).runOnce()).toEqual({ published: 2, deadLettered: 0 });
+    expect(sent.filter((s) => /SET published_at/.test(s.sql)).map((s) => s.via)).toEqual(['asyncCommit', 'asyncCommit']);
+    // A full batch: more may be due, so the gauge is counted.
+    expect(counts()).toBe(1);
+    expect(await values(metrics.backlog)).toEqual([{ value: 1 }]);
+
+    expect(await relay({ db: watched, bus: fake.bus, batchSize: 2 }).runOnce()).toEqual({ published: 1, deadLettered: 0 });
+    expect(counts()).toBe(1);
+    expect(await values(metrics.backlog)).toEqual([{ value: 0 }]);
+    expect(await backlogSize(db)).toBe(0);
+  });
+
   it('dead-letters an invalid event with the validation errors instead of publishing it, and goes on with the rest', async () => {
     const fake = fakeBus();
     const [before, invalid, after] = await append([restocked(1), invalidRestock(), restocked(2)]);

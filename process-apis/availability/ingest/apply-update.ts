@@ -34,9 +34,13 @@ function changed(p: PositionRow, u: InventoryUpdate): PositionRow {
  * coalesced `inventory.availability-changed`. The position's row lock is taken first, as every writer does.
  */
 export async function applyInventoryUpdate(tx: Queryable, u: InventoryUpdate, ctx: ApplyContext): Promise<ApplyOutcome> {
-  await tx.query('INSERT INTO inventory.positions (sku, location_id, updated_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [u.sku, u.locationId, ctx.now]);
-  const before = await lockPosition(tx, u.sku, u.locationId);
-  if (!before) throw new Error(`position ${u.sku}@${u.locationId} vanished`);
+  // The position almost always exists: lock it, and create it only when it does not (one round trip, not two).
+  let before = await lockPosition(tx, u.sku, u.locationId);
+  if (!before) {
+    await tx.query('INSERT INTO inventory.positions (sku, location_id, updated_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [u.sku, u.locationId, ctx.now]);
+    before = await lockPosition(tx, u.sku, u.locationId);
+    if (!before) throw new Error(`position ${u.sku}@${u.locationId} vanished`);
+  }
 
   const verdict = await judgeSequence(tx, u, ctx.now);
   if (verdict.kind === 'duplicate') return { kind: 'duplicate', update: u };
