@@ -125,8 +125,9 @@ export async function selfTimeByArea(file: string, root: string): Promise<Array<
     let area: string;
     if (!url) area = node.callFrame.functionName || '(native)';
     else if (url.startsWith('node:')) area = 'node internals';
-    // The only WebAssembly in Concord: PGlite, PostgreSQL compiled to WASM, running on the event loop's thread.
-    else if (url.startsWith('wasm://')) area = "wasm (PGlite's PostgreSQL)";
+    // WebAssembly in Concord: PGlite (PostgreSQL compiled to WASM, on the event loop's thread) on the embedded
+    // default, and undici's HTTP parser (llhttp) wherever Concord proxies to an upstream.
+    else if (url.startsWith('wasm://')) area = "wasm (PGlite's PostgreSQL; undici's llhttp)";
     else {
       const path = displayPath(url, root);
       const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);

@@ -263,7 +263,7 @@ function whereTimeGoesSection(results: Results): string[] {
       'which samples wall time on the event loop thread. Self time by area (package, top-level folder, or native frames), then the top functions. ' +
       '`(idle)`: the event loop waiting on I/O (PostgreSQL, Redis, NATS, the client); `writev`, `writeUtf8String`, `writeBuffer`: socket writes, ' +
       'where on loopback the kernel delivers to the receiving process inside the call, and on a saturated machine the thread also waits for a core there; ' +
-      '`wasm`: PGlite\'s PostgreSQL; `(garbage collector)`, `(program)`: V8 itself. The CPU per process and the round trips per request of the ' +
+      '`wasm`: PGlite\'s PostgreSQL on the embedded default, undici\'s HTTP parser (llhttp) in a gateway; `(garbage collector)`, `(program)`: V8 itself. The CPU per process and the round trips per request of the ' +
       'measured runs are in "CPU and round trips" above.',
     '',
   );

@@ -70,6 +70,23 @@ describeWithService('postgres', 'Database on PostgreSQL: prepared statements and
     expect((await db.query('SELECT * FROM items WHERE id = $1', [1])).rows).toEqual([{ id: 1, name: null }]);
   });
 
+  it('runs a statement again, unnamed, when the server no longer knows its name', async () => {
+    for (let i = 0; i < 3; i += 1) await db.query('SELECT $1::int * 2 AS n', [i]);
+    // Behind node-postgres's back: it still believes the statement prepared.
+    await db.query('DEALLOCATE ALL');
+    expect((await db.query<{ n: number }>('SELECT $1::int * 2 AS n', [21])).rows).toEqual([{ n: 42 }]);
+    expect((await db.query<{ n: number }>('SELECT $1::int * 2 AS n', [5])).rows).toEqual([{ n: 10 }]);
+  });
+
+  it('refuses asyncCommit statements once closed, instead of opening a pool nobody ends', async () => {
+    const tmp = await createTempDatabase();
+    const other = await openPostgres(tmp.url);
+    await other.asyncCommit.query('SELECT $1::int AS n', [1]);
+    await other.close();
+    await expect(other.asyncCommit.query('SELECT $1::int AS n', [1])).rejects.toThrow('closed');
+    await tmp.drop();
+  });
+
   it('commits asyncCommit statements without waiting for the disk, and ordinary ones as before', async () => {
     expect((await db.asyncCommit.query<{ synchronous_commit: string }>('SHOW synchronous_commit')).rows).toEqual([{ synchronous_commit: 'off' }]);
     expect((await db.query<{ synchronous_commit: string }>('SHOW synchronous_commit')).rows).toEqual([{ synchronous_commit: 'on' }]);

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Database, Queryable } from './database';
-import { createStatementNames, isStalePlan } from './statement-names';
+import { brokenStatement, createStatementNames } from './statement-names';
 
 /** PostgreSQL for production mode (`DATABASE_URL`). */
 export async function openPostgres(url: string, opts: { max?: number } = {}): Promise<Database> {
@@ -15,7 +15,7 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
   // An idle client died (server restart); the pool replaces it. Queries in flight report their own errors.
   const ignoreIdleError = () => {};
   pool.on('error', ignoreIdleError);
-  // Per pool, so a name always means the same text on each of its connections.
+  // One set of names for both pools: a name always means the same text, on every connection.
   const names = createStatementNames();
   const asQueryable = (q: pg.Pool | pg.PoolClient, inTransaction = false): Queryable => ({
     query: async <T>(sql: string, params?: readonly unknown[]) => {
@@ -25,22 +25,28 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
         const r = await q.query(name === undefined ? { text: sql, values } : { name, text: sql, values });
         return { rows: r.rows as T[] };
       } catch (err) {
-        if (name === undefined || !isStalePlan(err)) throw err;
+        const broken = name === undefined ? undefined : brokenStatement(err);
+        if (broken === undefined) throw err;
         names.forget(sql);
-        // Outside a transaction nothing was done, so the statement runs again, unnamed; inside one the
-        // transaction has failed, and the caller's retry runs unnamed.
-        if (inTransaction) throw err;
+        // Refused, so nothing ran: outside a transaction it runs again, unnamed. Inside one the transaction has
+        // failed and the error goes to the caller; the text runs unnamed from now on.
+        if (broken === 'forget' || inTransaction) throw err;
         const r = await q.query({ text: sql, values });
         return { rows: r.rows as T[] };
       }
     },
   });
-  // Opened on first use: most roles never need it.
+  // Opened on first use (most roles never need it), with fewer connections: its statements are short writes.
   let unflushed: { pool: pg.Pool; db: Queryable } | undefined;
+  let closed = false;
   const asyncCommit: Queryable = {
     query: (sql, params) => {
+      if (closed) return Promise.reject(new Error('the database is closed'));
       if (!unflushed) {
-        const p = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5000, options: '-c synchronous_commit=off' });
+        const p = new pg.Pool({ connectionString: url, max: Math.max(2, Math.ceil(max / 2)), connectionTimeoutMillis: 5000 });
+        // A SET on each new connection, queued before its first query: unlike the `options` startup parameter,
+        // it cannot be overridden by the URL, and it keeps whatever PGOPTIONS the main pool gets.
+        p.on('connect', (client) => void client.query('SET synchronous_commit = off').catch(() => {}));
         p.on('error', ignoreIdleError);
         unflushed = { pool: p, db: asQueryable(p) };
       }
@@ -67,6 +73,7 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
       }
     },
     close: async () => {
+      closed = true;
       await Promise.all([pool.end(), unflushed?.pool.end()]);
     },
   };

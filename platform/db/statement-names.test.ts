@@ -1,4 +1,4 @@
-import { createStatementNames, isStalePlan } from './statement-names';
+import { brokenStatement, createStatementNames, isStalePlan } from './statement-names';
 
 describe('statement names', () => {
   it('names a text from its second use on, and keeps the name', () => {
@@ -40,5 +40,13 @@ describe('statement names', () => {
     expect(isStalePlan(Object.assign(new Error('cached plan must not change result type'), { code: '0A000' }))).toBe(true);
     expect(isStalePlan(Object.assign(new Error('feature not supported'), { code: '0A000' }))).toBe(false);
     expect(isStalePlan(null)).toBe(false);
+  });
+
+  it('tells a statement to run again unnamed from one to stop naming and from an ordinary error', () => {
+    expect(brokenStatement(Object.assign(new Error('cached plan must not change result type'), { code: '0A000' }))).toBe('retry');
+    expect(brokenStatement(Object.assign(new Error('prepared statement "concord_3" does not exist'), { code: '26000' }))).toBe('retry');
+    expect(brokenStatement(new TypeError('Do not know how to serialize a BigInt'))).toBe('forget');
+    expect(brokenStatement(Object.assign(new Error('duplicate key value'), { code: '23505' }))).toBeUndefined();
+    expect(brokenStatement(new Error('timeout exceeded when trying to connect'))).toBeUndefined();
   });
 });

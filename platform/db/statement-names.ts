@@ -24,6 +24,18 @@ export interface StatementNames {
 export const isStalePlan = (err: unknown): boolean =>
   err instanceof Error && (err as { code?: unknown }).code === '0A000' && /cached plan must not change result type/.test(err.message);
 
+/**
+ * What a failed named statement means for its text: `retry` when PostgreSQL refused to run it (a stale plan, or
+ * 26000: it no longer knows the name), so nothing ran and it can run again unnamed; `forget` when it failed before
+ * reaching the server (a parameter node-postgres could not serialize: a TypeError or RangeError), after which
+ * node-postgres closes it on the server but still believes it prepared; undefined for every other error.
+ */
+export function brokenStatement(err: unknown): 'retry' | 'forget' | undefined {
+  if (isStalePlan(err) || (err instanceof Error && (err as { code?: unknown }).code === '26000')) return 'retry';
+  if (err instanceof TypeError || err instanceof RangeError) return 'forget';
+  return undefined;
+}
+
 export function createStatementNames({ threshold = 2, max = 256 }: { threshold?: number; max?: number } = {}): StatementNames {
   const names = new Map<string, string>();
   const forgotten = new Set<string>();

@@ -37,10 +37,12 @@ export interface IdempotencyStore {
 export interface IdempotencyStoreOptions {
   db: Queryable;
   /**
-   * Where claim rows are written (without Redis); `db` when not given. Pass the database's `asyncCommit`: losing
-   * a claim in a database crash is harmless, because the handler's own commit flushes it first (the log is
-   * written in order), and a handler interrupted by the crash had committed nothing to replay. It saves one wait
-   * for the disk per new key.
+   * Where claim rows are written (without Redis); `db` when not given. Pass the database's `asyncCommit`, which
+   * saves one wait for the disk per new key. Losing a claim in a database crash changes nothing that matters: an
+   * in-process handler's own commit flushes the claim first (the log is written in order), so a lost claim
+   * means the handler committed nothing and its retry must run; a proxied upstream may have acted, and its retry
+   * then runs it again at once, where a surviving claim would have answered 409 until `lockSeconds` and then let
+   * it run again all the same (docs/adr/0008-postgres-round-trips.md).
    */
   claimDb?: Queryable;
   /** When given, in-flight claims live in Redis (shared by all instances); stored responses stay in `db`. */
