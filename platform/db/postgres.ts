@@ -43,10 +43,16 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
     query: (sql, params) => {
       if (closed) return Promise.reject(new Error('the database is closed'));
       if (!unflushed) {
-        const p = new pg.Pool({ connectionString: url, max: Math.max(2, Math.ceil(max / 2)), connectionTimeoutMillis: 5000 });
-        // A SET on each new connection, queued before its first query: unlike the `options` startup parameter,
-        // it cannot be overridden by the URL, and it keeps whatever PGOPTIONS the main pool gets.
-        p.on('connect', (client) => void client.query('SET synchronous_commit = off').catch(() => {}));
+        const p = new pg.Pool({
+          connectionString: url,
+          max: Math.max(2, Math.ceil(max / 2)),
+          connectionTimeoutMillis: 5000,
+          // A SET on each new connection before the pool hands it out (a failure fails the checkout): unlike the
+          // `options` startup parameter, the URL cannot override it, and it keeps whatever PGOPTIONS sets.
+          onConnect: async (client) => {
+            await client.query('SET synchronous_commit = off');
+          },
+        });
         p.on('error', ignoreIdleError);
         unflushed = { pool: p, db: asQueryable(p) };
       }
