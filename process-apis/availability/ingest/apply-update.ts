@@ -1,4 +1,5 @@
 import type { Queryable } from '../../../platform/db/database';
+import { lockOrCreate } from '../../../platform/db/lock-or-create';
 import type { AppendEvents } from '../../../platform/events/types';
 import type { AvailabilityChanges } from '../availability-events';
 import { AVAILABILITY_SOURCE, stockSubject } from '../availability-events';
@@ -34,13 +35,11 @@ function changed(p: PositionRow, u: InventoryUpdate): PositionRow {
  * coalesced `inventory.availability-changed`. The position's row lock is taken first, as every writer does.
  */
 export async function applyInventoryUpdate(tx: Queryable, u: InventoryUpdate, ctx: ApplyContext): Promise<ApplyOutcome> {
-  // The position almost always exists: lock it, and create it only when it does not (one round trip, not two).
-  let before = await lockPosition(tx, u.sku, u.locationId);
-  if (!before) {
-    await tx.query('INSERT INTO inventory.positions (sku, location_id, updated_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [u.sku, u.locationId, ctx.now]);
-    before = await lockPosition(tx, u.sku, u.locationId);
-    if (!before) throw new Error(`position ${u.sku}@${u.locationId} vanished`);
-  }
+  const before = await lockOrCreate(
+    () => lockPosition(tx, u.sku, u.locationId),
+    () => tx.query('INSERT INTO inventory.positions (sku, location_id, updated_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [u.sku, u.locationId, ctx.now]),
+  );
+  if (!before) throw new Error(`position ${u.sku}@${u.locationId} vanished`);
 
   const verdict = await judgeSequence(tx, u, ctx.now);
   if (verdict.kind === 'duplicate') return { kind: 'duplicate', update: u };

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../../platform/db/database';
+import { lockOrCreate } from '../../../platform/db/lock-or-create';
 import type { InventoryUpdate } from './inventory-update';
 
 export type SequenceVerdict = { kind: 'duplicate' } | { kind: 'stale'; closedGap: boolean } | { kind: 'next'; gap?: { from: number; to: number } };
@@ -15,19 +16,16 @@ const keyParams = (k: Key) => [k.source, k.sku, k.locationId];
  *   nothing says where the source started.
  */
 export async function judgeSequence(tx: Queryable, u: InventoryUpdate, now: Date): Promise<SequenceVerdict> {
-  const lockLast = async () =>
-    (
-      await tx.query<{ last_sequence: number | string }>(
-        'SELECT last_sequence FROM inventory.source_sequences WHERE source = $1 AND sku = $2 AND location_id = $3 FOR UPDATE',
-        keyParams(u),
-      )
-    ).rows[0];
-  // Created only for a source's first update of the key: after that, one round trip.
-  let row = await lockLast();
-  if (!row) {
-    await tx.query('INSERT INTO inventory.source_sequences (source, sku, location_id, last_sequence) VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING', keyParams(u));
-    row = await lockLast();
-  }
+  const row = await lockOrCreate(
+    async () =>
+      (
+        await tx.query<{ last_sequence: number | string }>(
+          'SELECT last_sequence FROM inventory.source_sequences WHERE source = $1 AND sku = $2 AND location_id = $3 FOR UPDATE',
+          keyParams(u),
+        )
+      ).rows[0],
+    () => tx.query('INSERT INTO inventory.source_sequences (source, sku, location_id, last_sequence) VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING', keyParams(u)),
+  );
   const last = Number(row?.last_sequence ?? 0);
   // `<=`: the last applied sequence itself is a duplicate while remembered, and stale once pruned, never new.
   const stale = u.sourceSequence <= last;
