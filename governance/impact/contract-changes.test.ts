@@ -90,6 +90,14 @@ describe('consumer impact of a contract change', () => {
     for (const { impact } of brokenOf(r)) expect(impact.problems.map((p) => p.field)).toEqual([expect.stringMatching(/\.(orderId|channelOrderId)$/)]);
   });
 
+  it("a system contract change names the concord-process consumer: the process APIs read what the ERP answers", async () => {
+    const r = await impactAfter([['contracts/openapi/system/erp.v1.yaml', dropProperty(['components', 'schemas', 'Item'], 'taxRateBp')]], 'all');
+    expect(broken(r)).toEqual(['concord-process: a request for the item master']);
+    expect(problemsOf(r, 'concord-process', 'a request for the item master')).toEqual([
+      expect.objectContaining({ field: '$.items[0].taxRateBp', location: expect.objectContaining({ file: 'contracts/openapi/system/erp.v1.yaml', pointer: '/components/schemas/Item' }) }),
+    ]);
+  });
+
   it('a changed response field type is an incompatible type, with the JSON path of the field', async () => {
     const r = await impactAfter([
       [COMMON, (d) => d.setIn(['components', 'schemas', 'OrderLine', 'properties', 'quantity', 'type'], 'string')],

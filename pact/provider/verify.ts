@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Verifier } from '@pact-foundation/pact';
 import type { VerifierOptions } from '@pact-foundation/pact';
-import { EVENTS_PROVIDER, HTTP_PROVIDER, pactsDir } from '../support/names';
+import { EVENTS_PROVIDER, HTTP_PROVIDER, PROCESS_CONSUMER, SYSTEM_PROVIDERS, pactsDir } from '../support/names';
 import type { AppCredentials, ProviderConcord } from './concord';
 import { startProviderConcord } from './concord';
 import { failuresOf } from './failures';
@@ -28,10 +28,16 @@ export interface VerifyOptions {
   progress?: (msg: string) => void;
 }
 
-/** The pact files of record plus the given ones, each once, in that order. */
+/**
+ * The pact files of record plus the given ones, each once, in that order. The concord-process pacts are left out:
+ * their providers are the systems behind Concord (`concord pact verify --provider erp|wms|pos`), not its gateway.
+ */
 export async function pactFiles(root: string, extra: readonly string[] = []): Promise<string[]> {
   const dir = pactsDir(root);
-  const committed = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.json')).sort().map((f) => join(dir, f));
+  const committed = (await readdir(dir).catch(() => [] as string[]))
+    .filter((f) => f.endsWith('.json') && !f.startsWith(`${PROCESS_CONSUMER}-`))
+    .sort()
+    .map((f) => join(dir, f));
   return [...new Set([...committed, ...extra.map((f) => resolve(f))])];
 }
 
@@ -52,7 +58,8 @@ async function readPact(file: string): Promise<PactHeader> {
   const provider = pact.provider?.name;
   if (typeof consumer !== 'string' || typeof provider !== 'string') throw new Error(`${file} is not a pact file: it names no consumer and provider`);
   if (provider !== HTTP_PROVIDER && provider !== EVENTS_PROVIDER) {
-    throw new Error(`${file} is a pact with the provider '${provider}'; Concord verifies pacts with '${HTTP_PROVIDER}' (HTTP) or '${EVENTS_PROVIDER}' (events)`);
+    const hint = (SYSTEM_PROVIDERS as readonly string[]).includes(provider) ? `; verify it with --provider ${provider}` : '';
+    throw new Error(`${file} is a pact with the provider '${provider}'; Concord verifies pacts with '${HTTP_PROVIDER}' (HTTP) or '${EVENTS_PROVIDER}' (events)${hint}`);
   }
   const list = Array.isArray(pact.interactions) ? pact.interactions : Array.isArray(pact.messages) ? pact.messages : [];
   return { consumer, provider, interactions: list.length };

@@ -19,12 +19,9 @@ async function pages<T>(fetchPage: (cursor: string | undefined) => Promise<{ ite
   return all;
 }
 
-/**
- * Copies ERP's item master, price list and location master into `refdata`, replacing the previous copy in one
- * transaction. Throws when ERP cannot be read; the previous copy then stays in use.
- */
-export async function syncReferenceData(db: Database, erp: ErpV1Client): Promise<{ items: number; locations: number }> {
-  const items = await pages<CatalogueItem>(async (cursor) => {
+/** ERP's item master with net prices, every page, as reference-data rows. Throws when ERP cannot be read. */
+export function readItems(erp: ErpV1Client): Promise<CatalogueItem[]> {
+  return pages<CatalogueItem>(async (cursor) => {
     const { data, response } = await erp.GET('/system/erp/v1/items', { params: { query: { limit: PAGE, ...(cursor ? { cursor } : {}) } } });
     if (!data) throw new ReferenceDataSyncError(`ERP items: HTTP ${response.status}`);
     return {
@@ -32,7 +29,11 @@ export async function syncReferenceData(db: Database, erp: ErpV1Client): Promise
       nextCursor: data.nextCursor,
     };
   });
-  const locations = await pages<NetworkLocation>(async (cursor) => {
+}
+
+/** ERP's location master, every page, as reference-data rows. Throws when ERP cannot be read. */
+export function readLocations(erp: ErpV1Client): Promise<NetworkLocation[]> {
+  return pages<NetworkLocation>(async (cursor) => {
     const { data, response } = await erp.GET('/system/erp/v1/locations', { params: { query: { limit: PAGE, ...(cursor ? { cursor } : {}) } } });
     if (!data) throw new ReferenceDataSyncError(`ERP locations: HTTP ${response.status}`);
     return {
@@ -47,6 +48,15 @@ export async function syncReferenceData(db: Database, erp: ErpV1Client): Promise
       nextCursor: data.nextCursor,
     };
   });
+}
+
+/**
+ * Copies ERP's item master, price list and location master into `refdata`, replacing the previous copy in one
+ * transaction. Throws when ERP cannot be read; the previous copy then stays in use.
+ */
+export async function syncReferenceData(db: Database, erp: ErpV1Client): Promise<{ items: number; locations: number }> {
+  const items = await readItems(erp);
+  const locations = await readLocations(erp);
   await db.transaction(async (tx) => {
     await tx.query('DELETE FROM refdata.items');
     await tx.query('DELETE FROM refdata.locations');

@@ -57,7 +57,7 @@ export async function startErpAdapter(config: AdapterConfig): Promise<RunningAda
   const once = createExactlyOnce(store, { settleMs });
   const operations = erpOperations({ vendor, once, retryAfterSeconds: Math.ceil(settleMs / 1000), ...(config.brokenMapping ? { brokenMapping: config.brokenMapping } : {}) });
   const stubHook = async (path: string, body: unknown) => {
-    const res = await fetch(`${config.vendorUrl}${path}`, { method: path.endsWith('faults') ? 'PUT' : 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${config.vendorUrl}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     if (!res.ok) throw new Error(`vendor stub hook ${path}: ${res.status}`);
   };
   const server = await startAdapterServer(operations, {
@@ -65,7 +65,7 @@ export async function startErpAdapter(config: AdapterConfig): Promise<RunningAda
     ...(config.host ? { host: config.host } : {}),
     ...(config.log ? { log: config.log } : {}),
     ...(config.providerStates
-      ? { extra: providerStateRoute(operations, { setFaults: (f) => stubHook('/_stub/faults', f), invoice: (vbeln) => stubHook(`/_stub/sales-docs/${vbeln}/invoice`, {}) }) }
+      ? { extra: providerStateRoute(operations, { setFaults: (f) => stubHook('/_stub/faults', f) }) }
       : {}),
   });
   return { ...server, operations };

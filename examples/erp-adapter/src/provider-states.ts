@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { ERP_STATES } from '../../../pact/support/system-states';
 import type { Erp } from '../mapping/types';
 import type { ErpOperations } from './operations';
 import type { Answer } from './operations';
@@ -13,7 +15,6 @@ import type { ExtraRoute } from './server';
  */
 export interface VendorHooks {
   setFaults(faults: Record<string, unknown>): Promise<void>;
-  invoice(vbeln: number): Promise<void>;
 }
 
 interface StateChange {
@@ -23,28 +24,28 @@ interface StateChange {
 }
 
 export function providerStateRoute(ops: ErpOperations, vendor: VendorHooks): ExtraRoute {
-  const postSalesOrder = async (params: Record<string, unknown> | undefined): Promise<Erp['SalesOrder']> => {
+  const postSalesOrder = async (params: Record<string, unknown> | undefined, externalRef: string): Promise<Erp['SalesOrder']> => {
     const order = params?.salesOrder as Erp['CreateSalesOrderRequest'] | undefined;
     if (!order) throw new Error("the state needs the parameter 'salesOrder'");
-    const answer = await ops.createSalesOrder(order);
+    const answer = await ops.createSalesOrder({ ...order, externalRef });
     if (answer.status >= 300) throw new Error(`posting the sales order for the state failed: ${answer.status} ${JSON.stringify(answer.body)}`);
     return answer.body as Erp['SalesOrder'];
   };
+  const fresh = (prefix: 'ord' | 'ret') => `${prefix}_${randomUUID().replaceAll('-', '').slice(0, 26)}`;
+  // The states concord-process's erp pact names (pact/support/system-states.ts says what each promises).
   const setups: Record<string, (params: Record<string, unknown> | undefined) => Promise<Record<string, unknown>>> = {
-    // The stub's master data is Concord's demo catalogue and network: these hold without doing anything.
-    'ERP knows the SKUs SKU-0001 and SKU-0002': async () => ({}),
-    'ERP has booked inventory adjustments': async () => ({}),
-    'a sales order was posted for the order': async (params) => ({ salesOrderId: (await postSalesOrder(params)).id }),
-    'an invoiced sales order exists for the order': async (params) => {
-      const so = await postSalesOrder(params);
-      await vendor.invoice(Number(so.id.slice(3)));
-      return { salesOrderId: so.id };
+    // The stub's master data is Concord's demo catalogue and network: SKUs and postings are there already.
+    [ERP_STATES.knowsSkus]: async () => ({ externalRef: fresh('ord') }),
+    [ERP_STATES.adjustmentsBooked]: async () => ({}),
+    [ERP_STATES.salesOrderPosted]: async (params) => {
+      const so = await postSalesOrder(params, fresh('ord'));
+      return { externalRef: so.externalRef, salesOrderId: so.id, returnId: fresh('ret') };
     },
-    'ERP is unavailable': async () => {
+    [ERP_STATES.unavailable]: async () => {
       await vendor.setFaults({ mode: 'down' });
       return {};
     },
-    'ERP is throttling': async (params) => {
+    [ERP_STATES.throttling]: async (params) => {
       await vendor.setFaults({ mode: 'throttle', waitMs: Number(params?.retryAfterSeconds ?? 30) * 1000 });
       return {};
     },
