@@ -23,6 +23,8 @@ const CHANNEL_SCOPES = ['orders:read', 'orders:write', 'returns:read', 'returns:
 export interface ProviderConcord {
   platform: RunningPlatform;
   url: string;
+  /** The admin app from the fresh data dir: system and sandbox scopes, for verifying the sandbox systems. */
+  admin: AppCredentials;
   /** Registers an app of its own partner through the admin API, as `concord apps create --partner` does. */
   createApp(name: string): Promise<AppCredentials>;
   /** A fresh token for the app from /oauth/token: the same client-credentials grant a channel uses. */
@@ -93,6 +95,7 @@ export async function startProviderConcord(root: string): Promise<ProviderConcor
   return {
     platform,
     url: platform.url,
+    admin: adminApp,
     token,
     tokenSource,
     call,

@@ -1,5 +1,8 @@
+import type { SystemProvider } from '../support/names';
 import { verifyPacts } from './verify';
 import type { PactVerification } from './verify';
+import { verifySystemPacts } from './verify-system';
+import type { SystemVerification } from './verify-system';
 
 /**
  * `concord pact verify` runs the verification in this child process because the Pact verifier (native code) prints
@@ -7,11 +10,13 @@ import type { PactVerification } from './verify';
  * progress and the results over IPC, and the child's stdout only with --verbose.
  */
 
-export type WorkerMessage = { progress: string } | { results: PactVerification[] } | { error: string };
+export type WorkerMessage = { progress: string } | { results: PactVerification[] } | { systemResults: SystemVerification[] } | { error: string };
 
 export interface WorkerRequest {
   root: string;
   files: string[];
+  /** Verify the concord-process pact of this system instead of the channel pacts. */
+  system?: { provider: SystemProvider; providerUrl?: string; stateChangeUrl?: string };
 }
 
 const send = (message: WorkerMessage) => new Promise<void>((resolve) => process.send!(message, () => resolve()));
@@ -19,8 +24,14 @@ const send = (message: WorkerMessage) => new Promise<void>((resolve) => process.
 async function run(): Promise<void> {
   const request = JSON.parse(process.argv[2] ?? '{}') as WorkerRequest;
   try {
-    const results = await verifyPacts({ root: request.root, files: request.files, progress: (msg) => void send({ progress: msg }) });
-    await send({ results });
+    const progress = (msg: string) => void send({ progress: msg });
+    if (request.system) {
+      const { provider, providerUrl, stateChangeUrl } = request.system;
+      const systemResults = await verifySystemPacts({ root: request.root, files: request.files, provider, progress, ...(providerUrl ? { providerUrl } : {}), ...(stateChangeUrl ? { stateChangeUrl } : {}) });
+      await send({ systemResults });
+    } else {
+      await send({ results: await verifyPacts({ root: request.root, files: request.files, progress }) });
+    }
   } catch (err) {
     await send({ error: err instanceof Error ? err.message : String(err) });
   }

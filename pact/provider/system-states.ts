@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import type { StateFuncWithSetup, StateHandlers } from '@pact-foundation/pact/src/dsl/verifier/proxy/types';
+import { ERP_STATES, POS_STATES, WMS_STATES } from '../support/system-states';
+import type { SystemProvider } from '../support/names';
+import type { Json, ProviderConcord } from './concord';
+
+type Params = Record<string, Json> | undefined;
+
+const fresh = (prefix: 'ord' | 'ret') => `${prefix}_${randomUUID().replaceAll('-', '').slice(0, 26)}`;
+
+/**
+ * The concord-process pacts' provider states on Concord's own sandbox systems, set up through the gateway as the
+ * admin app (system and sandbox scopes), as a retailer's state-change hook sets them up on its adapter. Faults are
+ * the sandbox's own fault injection, cleared again on teardown.
+ */
+export function systemStateHandlers(concord: ProviderConcord, system: SystemProvider): StateHandlers {
+  const call = async (method: string, path: string, body?: unknown, expect = [200, 201]): Promise<Json> => {
+    const res = await concord.call('admin', method, path, body);
+    if (!expect.includes(res.status)) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
+  const fault = (mode: Record<string, unknown>): StateFuncWithSetup => ({
+    setup: async () => {
+      await call('PUT', `/system/${system}/v1/sandbox/faults`, mode);
+      return undefined;
+    },
+    teardown: async () => {
+      await call('PUT', `/system/${system}/v1/sandbox/faults`, { mode: 'none' });
+      return undefined;
+    },
+  });
+  const setup = (fn: (params: Params) => Promise<Record<string, Json> | undefined>): StateFuncWithSetup => ({ setup: (p) => fn(p as Params) });
+
+  if (system === 'erp') {
+    return {
+      [ERP_STATES.knowsSkus]: setup(async () => ({ externalRef: fresh('ord') })),
+      [ERP_STATES.salesOrderPosted]: setup(async (params) => {
+        const so = await call('POST', '/system/erp/v1/sales-orders', { ...params?.salesOrder, externalRef: fresh('ord') });
+        return { externalRef: so.externalRef, salesOrderId: so.id, returnId: fresh('ret') };
+      }),
+      [ERP_STATES.adjustmentsBooked]: setup(async () => {
+        await call('POST', '/system/erp/v1/inventory-adjustments', { sku: 'SKU-0001', locationId: 'DC1', delta: -1, reason: 'damage', source: 'erp', sourceSequence: Date.now() });
+        return undefined;
+      }),
+      [ERP_STATES.unavailable]: fault({ mode: 'down' }),
+      [ERP_STATES.throttling]: {
+        ...fault({ mode: 'throttle' }),
+        setup: async (params) => {
+          await call('PUT', '/system/erp/v1/sandbox/faults', { mode: 'throttle', retryAfterSeconds: Number((params as Params)?.retryAfterSeconds ?? 30) });
+          return undefined;
+        },
+      },
+    };
+  }
+  if (system === 'wms') {
+    return {
+      [WMS_STATES.knowsDc1]: setup(async () => ({ externalRef: `${fresh('ord')}:g1` })),
+      [WMS_STATES.fulfilmentOrderExists]: setup(async (params) => {
+        const fo = await call('POST', '/system/wms/v1/fulfilment-orders', { ...params?.fulfilmentOrder, externalRef: `${fresh('ord')}:g1` });
+        return { fulfilmentOrderId: fo.id };
+      }),
+      [WMS_STATES.expectsReturn]: setup(async () => ({ returnId: fresh('ret') })),
+      [WMS_STATES.movementsBooked]: setup(async () => undefined),
+      [WMS_STATES.unavailable]: fault({ mode: 'down' }),
+    };
+  }
+  return {
+    [POS_STATES.knowsS1]: setup(async () => ({ externalRef: `${fresh('ord')}:g2` })),
+    [POS_STATES.pickupExists]: setup(async (params) => {
+      const pickup = await call('POST', '/system/pos/v1/pickups', { ...params?.pickup, externalRef: `${fresh('ord')}:g2` });
+      return { pickupId: pickup.id };
+    }),
+    [POS_STATES.salesRecorded]: setup(async () => undefined),
+    [POS_STATES.countsRecorded]: setup(async () => undefined),
+    [POS_STATES.unavailable]: fault({ mode: 'down' }),
+  };
+}
