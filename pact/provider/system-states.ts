@@ -54,24 +54,42 @@ export function systemStateHandlers(concord: ProviderConcord, system: SystemProv
   }
   if (system === 'wms') {
     return {
-      [WMS_STATES.knowsDc1]: setup(async () => ({ externalRef: `${fresh('ord')}:g1` })),
+      [WMS_STATES.knowsDc1]: setup(async () => {
+        const orderId = fresh('ord');
+        return { orderId, externalRef: `${orderId}:g1` };
+      }),
       [WMS_STATES.fulfilmentOrderExists]: setup(async (params) => {
-        const fo = await call('POST', '/system/wms/v1/fulfilment-orders', { ...params?.fulfilmentOrder, externalRef: `${fresh('ord')}:g1` });
+        const orderId = fresh('ord');
+        const fo = await call('POST', '/system/wms/v1/fulfilment-orders', { ...params?.fulfilmentOrder, orderId, externalRef: `${orderId}:g1` });
         return { fulfilmentOrderId: fo.id };
       }),
       [WMS_STATES.expectsReturn]: setup(async () => ({ returnId: fresh('ret') })),
-      [WMS_STATES.movementsBooked]: setup(async () => undefined),
+      [WMS_STATES.movementsBooked]: setup(async () => {
+        await call('POST', '/system/wms/v1/inventory-movements', { type: 'cycle_count', sku: 'SKU-0002', locationId: 'DC1', quantity: 51, source: 'wms', sourceSequence: Date.now(), occurredAt: new Date().toISOString() }, [200, 201, 202]);
+        return undefined;
+      }),
       [WMS_STATES.unavailable]: fault({ mode: 'down' }),
     };
   }
   return {
-    [POS_STATES.knowsS1]: setup(async () => ({ externalRef: `${fresh('ord')}:g2` })),
+    [POS_STATES.knowsS1]: setup(async () => {
+      const orderId = fresh('ord');
+      return { orderId, externalRef: `${orderId}:g2` };
+    }),
     [POS_STATES.pickupExists]: setup(async (params) => {
-      const pickup = await call('POST', '/system/pos/v1/pickups', { ...params?.pickup, externalRef: `${fresh('ord')}:g2` });
+      const orderId = fresh('ord');
+      const pickup = await call('POST', '/system/pos/v1/pickups', { ...params?.pickup, orderId, externalRef: `${orderId}:g2` });
       return { pickupId: pickup.id };
     }),
-    [POS_STATES.salesRecorded]: setup(async () => undefined),
-    [POS_STATES.countsRecorded]: setup(async () => undefined),
+    [POS_STATES.salesRecorded]: setup(async () => {
+      const sale = { storeId: 'S1', receiptId: `S1-R-${Date.now()}`, currency: 'EUR', lines: [{ sku: 'SKU-0003', quantity: 1, unitPrice: { currency: 'EUR', amount: 3099 }, tax: { currency: 'EUR', amount: 620 } }] };
+      await call('POST', '/system/pos/v1/store-sales', { ...sale, tenders: [{ type: 'cash', amount: { currency: 'EUR', amount: 3719 } }], sourceSequence: Date.now(), occurredAt: new Date().toISOString() }, [200, 201, 202]);
+      return undefined;
+    }),
+    [POS_STATES.countsRecorded]: setup(async () => {
+      await call('POST', '/system/pos/v1/stock-counts', { storeId: 'S3', counts: [{ sku: 'SKU-0002', counted: 9 }], sourceSequence: Date.now(), occurredAt: new Date().toISOString() }, [200, 201, 202]);
+      return undefined;
+    }),
     [POS_STATES.unavailable]: fault({ mode: 'down' }),
   };
 }

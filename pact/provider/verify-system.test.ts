@@ -47,6 +47,13 @@ test("Concord's sandbox ERP passes every interaction of the concord-process pact
   expect([r.code, out.ok]).toEqual([0, true]);
 }, 180_000);
 
+test.each(['wms', 'pos'])("Concord's sandbox %s passes every interaction of its concord-process pact", async (provider) => {
+  const r = await runCli(['pact', 'verify', '--provider', provider, '--json'], {}, 170_000);
+  const out = JSON.parse(r.stdout) as Out;
+  expect(out.pacts.flatMap((p) => p.failures)).toEqual([]);
+  expect([r.code, out.ok, out.pacts[0]!.provider]).toEqual([0, true, provider]);
+}, 180_000);
+
 test('the example adapter passes with its state-change hook; without one, the stateful interactions are not verifiable (exit 1 unless allowed)', async () => {
   const a = await adapter({});
   const withHook = await runCli(['pact', 'verify', '--provider', 'erp', '--provider-url', a.url, '--state-change-url', `${a.url}/_pact/provider-states`, '--json'], {}, 120_000);

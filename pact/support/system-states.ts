@@ -18,9 +18,9 @@ export const ERP_STATES = {
 } as const;
 
 export const WMS_STATES = {
-  /** Returns `externalRef`: a reference for a fulfilment order the WMS has never seen. */
+  /** Returns `orderId` and `externalRef` (`<orderId>:g1`): a fulfilment group the WMS has never seen. */
   knowsDc1: 'WMS fulfils from DC1',
-  /** Params `fulfilmentOrder` (a CreateFulfilmentOrderRequest); posts it under a fresh externalRef. Returns `fulfilmentOrderId`. */
+  /** Params `fulfilmentOrder` (a CreateFulfilmentOrderRequest); posts it for a fresh order id. Returns `fulfilmentOrderId`. */
   fulfilmentOrderExists: 'a fulfilment order exists',
   /** Returns `returnId`: a return id with no receipt yet. */
   expectsReturn: 'WMS expects a return at DC1',
@@ -29,9 +29,9 @@ export const WMS_STATES = {
 } as const;
 
 export const POS_STATES = {
-  /** Returns `externalRef`: a reference for a pickup the POS has never seen. */
+  /** Returns `orderId` and `externalRef` (`<orderId>:g2`): a fulfilment group the POS has never seen. */
   knowsS1: 'POS takes pickups at store S1',
-  /** Params `pickup` (a CreatePickupRequest); posts it under a fresh externalRef. Returns `pickupId`. */
+  /** Params `pickup` (a CreatePickupInstructionRequest); posts it for a fresh order id. Returns `pickupId`. */
   pickupExists: 'a pickup exists',
   salesRecorded: 'POS has recorded store sales',
   countsRecorded: 'POS has recorded stock counts',

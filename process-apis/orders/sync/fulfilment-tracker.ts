@@ -27,6 +27,61 @@ const WMS_STATUS: Record<string, FulfilmentGroup['status'] | undefined> = {
  * shipped or shipped, and `order.shipped` is emitted. Polling keeps WMS and POS unaware of Concord, as a real
  * WMS that only offers a query API would be.
  */
+const trackingParams = (ref: string) => ({ header: { 'X-Correlation-ID': `track-${ref}` } });
+
+/** The WMS status of a fulfilment order as a group status, or undefined when WMS has no answer (try again later). */
+export async function readFulfilmentOrderStatus(clients: SystemClients, ref: string): Promise<{ groupStatus?: FulfilmentGroup['status'] } | undefined> {
+  const fo = await clients.wms.GET('/system/wms/v1/fulfilment-orders/{fulfilmentOrderId}', { params: { ...trackingParams(ref), path: { fulfilmentOrderId: ref } } });
+  if (!fo.data) return undefined;
+  const groupStatus = WMS_STATUS[fo.data.status];
+  return groupStatus ? { groupStatus } : {};
+}
+
+/** Every shipment WMS confirmed for a fulfilment order, oldest first; undefined when WMS has no answer. */
+export async function readShipments(clients: SystemClients, ref: string): Promise<NodeReport['shipments'] | undefined> {
+  const shipments: NodeReport['shipments'] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await clients.wms.GET('/system/wms/v1/shipment-confirmations', {
+      params: { ...trackingParams(ref), query: { fulfilmentOrderId: ref, limit: 100, ...(cursor ? { cursor } : {}) } },
+    });
+    if (!page.data) return undefined;
+    for (const s of page.data.items) {
+      shipments.push({
+        id: s.id,
+        lines: s.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity })),
+        shippedAt: s.shippedAt,
+        ...(s.carrier ? { carrier: s.carrier } : {}),
+        ...(s.trackingNumber ? { trackingNumber: s.trackingNumber } : {}),
+      });
+    }
+    cursor = page.data.nextCursor ?? undefined;
+  } while (cursor);
+  // Oldest first, so shipped quantities rise in the order the units left.
+  shipments.sort((a, b) => (a.shippedAt < b.shippedAt ? -1 : a.shippedAt > b.shippedAt ? 1 : a.id < b.id ? -1 : 1));
+  return shipments;
+}
+
+async function fulfilmentOrderReport(clients: SystemClients, ref: string): Promise<NodeReport | undefined> {
+  const status = await readFulfilmentOrderStatus(clients, ref);
+  if (!status) return undefined;
+  const shipments = await readShipments(clients, ref);
+  return shipments ? { ...status, shipments } : undefined;
+}
+
+/** What the POS says of a pickup, as a group report; undefined when the POS has no answer. */
+export async function pickupReport(clients: SystemClients, ref: string, now: Date): Promise<NodeReport | undefined> {
+  const pickup = await clients.pos.GET('/system/pos/v1/pickups/{pickupId}', { params: { ...trackingParams(ref), path: { pickupId: ref } } });
+  if (!pickup.data) return undefined;
+  if (pickup.data.status === 'ready') return { groupStatus: 'ready_for_pickup', shipments: [] };
+  if (pickup.data.status === 'collected') {
+    // Handing the parcel to the customer (or the courier, for ship-from-store) is the shipment of a store group.
+    const at = pickup.data.collectedAt ?? now.toISOString();
+    return { groupStatus: 'collected', shipments: [{ id: `${ref}:collected`, lines: pickup.data.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity })), shippedAt: at }] };
+  }
+  return { shipments: [] };
+}
+
 export function createFulfilmentTracker(options: {
   db: Database;
   clients: SystemClients;
@@ -40,44 +95,8 @@ export function createFulfilmentTracker(options: {
   const now = options.now ?? (() => new Date());
   const batchSize = options.batchSize ?? 50;
 
-  async function report(system: 'wms' | 'pos', ref: string): Promise<NodeReport | undefined> {
-    const params = { header: { 'X-Correlation-ID': `track-${ref}` } };
-    if (system === 'wms') {
-      const fo = await clients.wms.GET('/system/wms/v1/fulfilment-orders/{fulfilmentOrderId}', { params: { ...params, path: { fulfilmentOrderId: ref } } });
-      if (!fo.data) return undefined;
-      const shipments: NodeReport['shipments'] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await clients.wms.GET('/system/wms/v1/shipment-confirmations', {
-          params: { ...params, query: { fulfilmentOrderId: ref, limit: 100, ...(cursor ? { cursor } : {}) } },
-        });
-        if (!page.data) return undefined;
-        for (const s of page.data.items) {
-          shipments.push({
-            id: s.id,
-            lines: s.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity })),
-            shippedAt: s.shippedAt,
-            ...(s.carrier ? { carrier: s.carrier } : {}),
-            ...(s.trackingNumber ? { trackingNumber: s.trackingNumber } : {}),
-          });
-        }
-        cursor = page.data.nextCursor ?? undefined;
-      } while (cursor);
-      // Oldest first, so shipped quantities rise in the order the units left.
-      shipments.sort((a, b) => (a.shippedAt < b.shippedAt ? -1 : a.shippedAt > b.shippedAt ? 1 : a.id < b.id ? -1 : 1));
-      const groupStatus = WMS_STATUS[fo.data.status];
-      return { ...(groupStatus ? { groupStatus } : {}), shipments };
-    }
-    const pickup = await clients.pos.GET('/system/pos/v1/pickups/{pickupId}', { params: { ...params, path: { pickupId: ref } } });
-    if (!pickup.data) return undefined;
-    if (pickup.data.status === 'ready') return { groupStatus: 'ready_for_pickup', shipments: [] };
-    if (pickup.data.status === 'collected') {
-      // Handing the parcel to the customer (or the courier, for ship-from-store) is the shipment of a store group.
-      const at = pickup.data.collectedAt ?? now().toISOString();
-      return { groupStatus: 'collected', shipments: [{ id: `${ref}:collected`, lines: pickup.data.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity })), shippedAt: at }] };
-    }
-    return { shipments: [] };
-  }
+  const report = (system: 'wms' | 'pos', ref: string): Promise<NodeReport | undefined> =>
+    system === 'wms' ? fulfilmentOrderReport(clients, ref) : pickupReport(clients, ref, now());
 
   async function apply(orderId: string, groupId: string, r: NodeReport): Promise<boolean> {
     return db.transaction(async (tx) => {
