@@ -31,6 +31,22 @@ export function systemStateHandlers(concord: ProviderConcord, system: SystemProv
   });
   const setup = (fn: (params: Params) => Promise<Record<string, Json> | undefined>): StateFuncWithSetup => ({ setup: (p) => fn(p as Params) });
 
+  /**
+   * A WMS or POS document executes one fulfilment group, referenced `<orderId>:<group>` (the systems check that the
+   * reference names the order): one state hands out a group never seen, the other creates the document for one.
+   */
+  const groupStates = (names: { fresh: string; exists: string }, group: string, path: string, param: string, idName: string): StateHandlers => ({
+    [names.fresh]: setup(async () => {
+      const orderId = fresh('ord');
+      return { orderId, externalRef: `${orderId}:${group}` };
+    }),
+    [names.exists]: setup(async (params) => {
+      const orderId = fresh('ord');
+      const doc = await call('POST', path, { ...params?.[param], orderId, externalRef: `${orderId}:${group}` });
+      return { [idName]: doc.id };
+    }),
+  });
+
   if (system === 'erp') {
     return {
       [ERP_STATES.knowsSkus]: setup(async () => ({ externalRef: fresh('ord') })),
@@ -54,15 +70,7 @@ export function systemStateHandlers(concord: ProviderConcord, system: SystemProv
   }
   if (system === 'wms') {
     return {
-      [WMS_STATES.knowsDc1]: setup(async () => {
-        const orderId = fresh('ord');
-        return { orderId, externalRef: `${orderId}:g1` };
-      }),
-      [WMS_STATES.fulfilmentOrderExists]: setup(async (params) => {
-        const orderId = fresh('ord');
-        const fo = await call('POST', '/system/wms/v1/fulfilment-orders', { ...params?.fulfilmentOrder, orderId, externalRef: `${orderId}:g1` });
-        return { fulfilmentOrderId: fo.id };
-      }),
+      ...groupStates({ fresh: WMS_STATES.knowsDc1, exists: WMS_STATES.fulfilmentOrderExists }, 'g1', '/system/wms/v1/fulfilment-orders', 'fulfilmentOrder', 'fulfilmentOrderId'),
       [WMS_STATES.expectsReturn]: setup(async () => ({ returnId: fresh('ret') })),
       [WMS_STATES.movementsBooked]: setup(async () => {
         await call('POST', '/system/wms/v1/inventory-movements', { type: 'cycle_count', sku: 'SKU-0002', locationId: 'DC1', quantity: 51, source: 'wms', sourceSequence: Date.now(), occurredAt: new Date().toISOString() }, [200, 201, 202]);
@@ -72,15 +80,7 @@ export function systemStateHandlers(concord: ProviderConcord, system: SystemProv
     };
   }
   return {
-    [POS_STATES.knowsS1]: setup(async () => {
-      const orderId = fresh('ord');
-      return { orderId, externalRef: `${orderId}:g2` };
-    }),
-    [POS_STATES.pickupExists]: setup(async (params) => {
-      const orderId = fresh('ord');
-      const pickup = await call('POST', '/system/pos/v1/pickups', { ...params?.pickup, orderId, externalRef: `${orderId}:g2` });
-      return { pickupId: pickup.id };
-    }),
+    ...groupStates({ fresh: POS_STATES.knowsS1, exists: POS_STATES.pickupExists }, 'g2', '/system/pos/v1/pickups', 'pickup', 'pickupId'),
     [POS_STATES.salesRecorded]: setup(async () => {
       const sale = { storeId: 'S1', receiptId: `S1-R-${Date.now()}`, currency: 'EUR', lines: [{ sku: 'SKU-0003', quantity: 1, unitPrice: { currency: 'EUR', amount: 3099 }, tax: { currency: 'EUR', amount: 620 } }] };
       await call('POST', '/system/pos/v1/store-sales', { ...sale, tenders: [{ type: 'cash', amount: { currency: 'EUR', amount: 3719 } }], sourceSequence: Date.now(), occurredAt: new Date().toISOString() }, [200, 201, 202]);
