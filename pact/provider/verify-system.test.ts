@@ -1,10 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { configFromEnv, startErpAdapter } from '../../examples/erp-adapter/src/adapter';
+import { configFromEnv } from '../../examples/erp-adapter/src/adapter';
 import type { RunningAdapter } from '../../examples/erp-adapter/src/adapter';
-import { startVendorStub } from '../../examples/erp-adapter/vendor-stub/server';
-import type { VendorStub } from '../../examples/erp-adapter/vendor-stub/server';
+import { startExampleErp } from '../../examples/erp-adapter/testing';
+import type { ExampleErp } from '../../examples/erp-adapter/testing';
 import { runCli } from '../../test/helpers/cli';
 import type { SystemVerification } from './verify-system';
 
@@ -17,25 +14,15 @@ interface Out {
   pacts: SystemVerification[];
 }
 
-let dir: string;
-let stub: VendorStub;
-const adapters: RunningAdapter[] = [];
+const examples: ExampleErp[] = [];
+afterAll(() => Promise.all(examples.map((e) => e.close())));
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'concord-verify-system-'));
-  stub = await startVendorStub();
-});
-afterAll(async () => {
-  await Promise.all(adapters.map((a) => a.close()));
-  await stub?.close();
-  await rm(dir, { recursive: true, force: true });
-});
-
+/** The example adapter on its stub, configured from the environment as `npm run example:erp-adapter` is. */
 async function adapter(env: NodeJS.ProcessEnv): Promise<RunningAdapter> {
-  const config = configFromEnv({ ERP_ADAPTER_PROVIDER_STATES: 'on', ...env });
-  const a = await startErpAdapter({ ...config, vendorUrl: stub.url, dataDir: join(dir, String(adapters.length)), port: 0 });
-  adapters.push(a);
-  return a;
+  const { vendorUrl: _vendorUrl, dataDir: _dataDir, ...config } = configFromEnv({ ERP_ADAPTER_PROVIDER_STATES: 'on', ...env });
+  const example = await startExampleErp({ ...config, port: 0 });
+  examples.push(example);
+  return example.adapter;
 }
 
 test("Concord's sandbox ERP passes every interaction of the concord-process pact", async () => {

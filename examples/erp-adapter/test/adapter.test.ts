@@ -5,29 +5,29 @@ import { createErpV1Client } from '../../../generated/clients/system/erp.v1';
 import type { ErpV1Client } from '../../../generated/clients/system/erp.v1';
 import type { Erp } from '../mapping/types';
 import { startErpAdapter } from '../src/adapter';
-import type { RunningAdapter } from '../src/adapter';
+import { startExampleErp } from '../testing';
+import type { ExampleErp } from '../testing';
 import { startVendorStub } from '../vendor-stub/server';
 import type { VendorStub } from '../vendor-stub/server';
 
 // The adapter in front of the vendor stub, called with Concord's generated erp.v1 client, as Concord calls it.
 // Vendor timeouts are short (300 ms) so the "slow vendor" cases stay quick; nothing asserts on speed.
 
+let example: ExampleErp;
 let stub: VendorStub;
-let adapter: RunningAdapter;
 let erp: ErpV1Client;
 let dir: string;
 let n = 0;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'erp-adapter-'));
-  stub = await startVendorStub();
-  adapter = await startErpAdapter({ vendorUrl: stub.url, dataDir: dir, port: 0, vendorTimeoutMs: 300 });
-  erp = createErpV1Client({ baseUrl: adapter.url });
+  dir = await mkdtemp(join(tmpdir(), 'erp-adapter-lonely-'));
+  example = await startExampleErp({ vendorTimeoutMs: 300 });
+  stub = example.stub;
+  erp = createErpV1Client({ baseUrl: example.url });
 });
 afterEach(() => stub.faults.set({ mode: 'none' }));
 afterAll(async () => {
-  await adapter?.close();
-  await stub?.close();
+  await example?.close();
   await rm(dir, { recursive: true, force: true });
 });
 
