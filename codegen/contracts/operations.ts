@@ -50,6 +50,8 @@ export interface OperationModel {
   idempotency: IdempotencyMode;
   rateLimitCost: number;
   deprecated: boolean;
+  /** When it was deprecated (`x-concord-deprecated-at`), for the Deprecation header. */
+  deprecatedAt?: string;
   sunset?: string;
   parameters: ParameterModel[];
   requestBody?: { required: boolean; content: Record<string, SchemaSource | undefined> };
@@ -96,10 +98,15 @@ function schemeKind(name: string, doc: JsonObject): 'oauth2' | 'apiKey' | 'porta
   return undefined;
 }
 
-/** `get /loyalty/{id}/points` -> `getLoyaltyIdPoints`: an id for generated names when a document has none. */
-export function derivedOperationId(method: string, path: string): string {
-  const words = path.split(/[^A-Za-z0-9]+/).filter(Boolean);
-  return method + words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+/**
+ * A camelCase id for a third-party operation whose id is missing or not an identifier:
+ * `get-stock-item` -> `getStockItem`; none on `get /loyalty/{id}/points` -> `getLoyaltyIdPoints`.
+ */
+export function derivedOperationId(method: string, path: string, given: string): string {
+  const words = (text: string) => text.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  const camel = (ws: string[]) => ws.map((w, i) => (i === 0 ? w.charAt(0).toLowerCase() : w.charAt(0).toUpperCase()) + w.slice(1)).join('');
+  const fromGiven = camel(words(given));
+  return OPERATION_ID.test(fromGiven) ? fromGiven : camel([method, ...words(given || path)]);
 }
 
 /**
@@ -134,7 +141,7 @@ export function extractOperations(
       const at = joinPointer(itemPointer, method);
       let operationId = typeof op.operationId === 'string' ? op.operationId : '';
       if (imported && !OPERATION_ID.test(operationId)) {
-        const derived = derivedOperationId(method, operationId ? operationId.replace(/^[^A-Za-z]+/, '') : path);
+        const derived = derivedOperationId(method, path, operationId);
         rule(at, operationId ? `operationId '${operationId}' is not camelCase; using '${derived}'` : `operation has no operationId; using '${derived}'`);
         operationId = derived;
       }
@@ -199,7 +206,17 @@ export function extractOperations(
       if (!Number.isInteger(cost) || (cost as number) < 1) {
         report(joinPointer(at, 'x-concord-rate-limit-cost'), 'x-concord-rate-limit-cost must be an integer >= 1');
       }
-      const deprecated = op.deprecated === true || doc['x-concord-deprecated'] === true;
+      let deprecated = op.deprecated === true || doc['x-concord-deprecated'] === true;
+      const deprecatedAt = (op['x-concord-deprecated-at'] ?? doc['x-concord-deprecated-at']) as unknown;
+      if (deprecatedAt !== undefined && (typeof deprecatedAt !== 'string' || !isRealDate(deprecatedAt))) {
+        rule(joinPointer(at, 'x-concord-deprecated-at'), 'x-concord-deprecated-at must be an existing RFC 3339 date, e.g. 2026-11-23');
+      } else if (deprecated && deprecatedAt === undefined && file.profile) {
+        // The package's own may take the date from the version-status config; a directory's contract is all there is.
+        if (imported) {
+          warnings.push({ file: file.rel, pointer: at, message: 'deprecated without x-concord-deprecated-at: served without Deprecation and Sunset headers' });
+          deprecated = false;
+        } else report(at, 'deprecated without x-concord-deprecated-at (the date the Deprecation header states)');
+      }
       const sunset = (op['x-sunset'] ?? doc['x-sunset']) as unknown;
       if (sunset !== undefined) {
         if (typeof sunset !== 'string' || !isRealDate(sunset)) {
@@ -281,7 +298,8 @@ export function extractOperations(
         idempotency: idempotency as IdempotencyMode,
         rateLimitCost: cost as number,
         deprecated,
-        ...(typeof sunset === 'string' && isRealDate(sunset) ? { sunset } : {}),
+        ...(deprecated && typeof deprecatedAt === 'string' && isRealDate(deprecatedAt) ? { deprecatedAt } : {}),
+        ...(deprecated && typeof sunset === 'string' && isRealDate(sunset) ? { sunset } : {}),
         parameters: [...parameters.values()],
         ...(requestBody ? { requestBody } : {}),
         responses,
