@@ -1,9 +1,10 @@
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Document } from '@stoplight/spectral-core';
 import type { ISpectralDiagnostic } from '@stoplight/spectral-core';
 import { Json, Yaml } from '@stoplight/spectral-parsers';
 import type { JsonParserResult } from '@stoplight/spectral-parsers';
-import { discoverContractFiles } from '../../codegen/contracts/discover';
+import { discoverContractFiles, discoverFilesUnder } from '../../codegen/contracts/discover';
 import { compareOrdinal } from '../../codegen/contracts/order';
 import { createSpectral } from '../spectral';
 import type { Level } from '../types';
@@ -22,6 +23,19 @@ export { LintInputError } from './input';
 export interface LintOptions {
   /** The project root: findings name files relative to it, and the canonical schemas are read from it. */
   root: string;
+  /**
+   * `import`: third-party contracts (a catalogue directory with `profile: import`), held to the house rules as
+   * advice only: every error is reported as a warning. `concord` (the default): as found.
+   */
+  profile?: 'concord' | 'import';
+}
+
+/** A directory among the inputs stands for every YAML file under it (a catalogue contract directory). */
+async function expandDirectories(root: string, files: readonly string[]): Promise<string[]> {
+  const expanded = await Promise.all(
+    files.map(async (f) => ((await stat(resolve(root, f)).catch(() => undefined))?.isDirectory() ? discoverFilesUnder(resolve(root, f)) : [f])),
+  );
+  return expanded.flat();
 }
 
 /** Spectral's severities 0–3 (error, warning, info, hint); its `hint` is our `info`. */
@@ -50,7 +64,8 @@ const order = (a: LintFinding, b: LintFinding) =>
  */
 export async function lintContracts(files: string[], opts: LintOptions): Promise<LintFinding[]> {
   const root = resolve(opts.root);
-  const inputs = await readInputs(root, files.length > 0 ? files : await discoverContractFiles(root));
+  const inputs = await readInputs(root, files.length > 0 ? await expandDirectories(root, files) : await discoverContractFiles(root));
+  const levelFor = (severity: number): Level => (opts.profile === 'import' && severity === 0 ? 'warning' : levelOf(severity));
   const documents = inputs.map(({ abs, text }) =>
     /\.json$/i.test(abs) ? new Document<unknown, JsonParserResult<unknown>>(text, Json, abs) : new Document(text, Yaml, abs),
   );
@@ -75,7 +90,7 @@ export async function lintContracts(files: string[], opts: LintOptions): Promise
       const operation = await name(file, d.path);
       const finding: LintFinding = {
         ruleId,
-        level: levelOf(d.severity),
+        level: levelFor(d.severity),
         message: d.message,
         source: ruleId.startsWith('concord-') ? 'concord' : 'spectral',
         location: {
