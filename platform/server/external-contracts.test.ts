@@ -1,65 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { IncomingHttpHeaders, Server, ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Catalogue, UpstreamConfig } from '../catalogue/types';
+import type { Catalogue } from '../catalogue/types';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { createTempDatabase, describeWithService } from '../testing/services';
 import { REPO_ROOT, makeTempDir } from '../testing/temp-dir';
+import type { Seen } from '../testing/user-service';
+import { EXTERNAL_CONTRACTS, startUserService, upstream } from '../testing/user-service';
 import type { RunningPlatform } from './start';
 import { startPlatform } from './start';
 
 // "Bring your own API": a user's own HTTP service (started here, on its own port) and its contracts in directories
 // the catalogue names. Nothing but YAML is written for it; the platform serves it through the gateway's full chain.
-const FIXTURES = join(__dirname, 'fixtures', 'external-contracts');
-
-interface Seen {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** The user's loyalty and stock service: plain node:http, no Concord code. */
-function startUserService(seen: Seen[]): Promise<Server> {
-  const json = (res: ServerResponse, status: number, body: unknown) =>
-    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      seen.push({ method: req.method!, url: req.url!, headers: req.headers, body });
-      const url = req.url!.split('?')[0]!;
-      let m: RegExpExecArray | null;
-      if ((m = /^\/loyalty\/v1\/members\/([^/]+)$/.exec(url))) {
-        // m-bad: the service answers outside its own contract (a negative balance).
-        return json(res, 200, m[1] === 'm-bad' ? { id: m[1], points: -5 } : { id: m[1], points: 120, tier: 'gold' });
-      }
-      if ((m = /^\/loyalty\/v1\/members\/([^/]+)\/points$/.exec(url)) && req.method === 'POST') {
-        const credits = seen.filter((s) => s.method === 'POST').length;
-        return json(res, 201, { id: m[1], points: 120 + credits * (JSON.parse(body) as { points: number }).points });
-      }
-      if (/^\/loyalty\/v1\/members\/[^/]+\/tier$/.test(url)) return json(res, 200, { tier: 'gold' });
-      if ((m = /^\/stock\/v2\/items\/([^/]+)$/.exec(url))) return json(res, 200, { sku: m[1], quantity: null, note: null });
-      return json(res, 404, { title: 'Not found', status: 404 });
-    });
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-const upstream = (name: string, url: string): UpstreamConfig => ({
-  name,
-  url,
-  timeoutMs: 5_000,
-  maxInFlight: 16,
-  queue: { maxWaitMs: 1_000 },
-  retries: { attempts: 0, backoffMs: 100, maxBackoffMs: 1_000 },
-  breaker: { failureThreshold: 5, openMs: 5_000 },
-  headers: { add: {}, strip: [] },
-  path: {},
-});
+const FIXTURES = EXTERNAL_CONTRACTS;
 
 describeWithService('postgres', 'contracts without code: a user service behind catalogue contract directories', () => {
   let dir: { path: string; remove(): Promise<void> };

@@ -54,6 +54,8 @@ export interface RunningPlatform {
   contracts: ContractSet;
   /** Each source of contracts and whether it is served (`/readyz` lists them too). */
   contractSources: ContractSourceStatus[];
+  /** The oauth2 scopes of the catalogue's contract directories, known to the gateway alongside Concord's. */
+  externalScopes: ReadonlySet<string>;
   /** The process and system APIs, the event backbone and the order worker (tests drive them directly). */
   services: PlatformServices;
   /** The admin and sandbox credentials, on the very first start only. */
@@ -213,6 +215,7 @@ export async function startPlatform(
       db,
       contracts,
       contractSources: served.contracts,
+      externalScopes: served.externalScopes,
       services,
       ...(gateway.bootstrap ? { bootstrap: gateway.bootstrap } : {}),
       ...(portalAdmin ? { portalAdmin } : {}),
