@@ -12,7 +12,7 @@ const SCHEMA_PREFIX = '/components/schemas/';
 const BASE_URI = 'https://concord.dev/contracts/';
 
 /** The ajv id of a contract file: its path under contracts/. */
-export const fileUri = (file: ContractFile): string => BASE_URI + file.rel.replace(/^contracts\//, '').replace(/^\//, 'external/');
+export const fileUri = (file: ContractFile): string => BASE_URI + (file.profile ? `external/${file.rel}` : file.rel.replace(/^contracts\//, ''));
 
 /**
  * A deep copy of `schema` in which every `$ref` is absolute (`<file uri>#/$defs/<Name>`) and vendor

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { basename, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { parseDocument } from 'yaml';
 import { toPosix } from './discover';
 import type { ContractProfile } from './profile';
@@ -24,7 +24,8 @@ function groupOf(rel: string): ContractGroup | undefined {
 /**
  * Where a file sits decides what it is. `package`: the repository layout (`contracts/openapi/<group>/…`), paths
  * relative to the root. `dir`: a directory of OpenAPI documents named by the catalogue, outside the package;
- * files are named by their absolute path, documents with `paths` are APIs and the others shared components.
+ * files are named `<directory name>/<path in it>` (the same on every machine, so generated headers are stable),
+ * documents with `paths` are APIs and the others shared components.
  */
 export type ContractLayout = { kind: 'package' } | { kind: 'dir'; profile: ContractProfile };
 
@@ -34,7 +35,7 @@ export async function readContract(
   abs: string,
   layout: ContractLayout = { kind: 'package' },
 ): Promise<{ file?: ContractFile; problems: ContractProblem[] }> {
-  const rel = layout.kind === 'package' ? toPosix(relative(root, abs)) : toPosix(abs);
+  const rel = toPosix(layout.kind === 'package' ? relative(root, abs) : join(basename(root), relative(root, abs)));
   const fail = (message: string, pointer = '') => ({ problems: [{ file: rel, pointer, message }] });
   const text = await readFile(abs, 'utf8');
   if (Buffer.byteLength(text) > MAX_CONTRACT_BYTES) return fail(`file is larger than ${MAX_CONTRACT_BYTES} bytes`);

@@ -6,7 +6,9 @@ import type { Catalogue } from '../catalogue/types';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { createTempDatabase, describeWithService } from '../testing/services';
-import { REPO_ROOT, makeTempDir } from '../testing/temp-dir';
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import { parseDocument } from 'yaml';
+import { REPO_ROOT, copyContracts, makeTempDir } from '../testing/temp-dir';
 import type { Seen } from '../testing/user-service';
 import { EXTERNAL_CONTRACTS, startUserService, upstream } from '../testing/user-service';
 import type { RunningPlatform } from './start';
@@ -26,7 +28,7 @@ describeWithService('postgres', 'contracts without code: a user service behind c
   let loyaltyToken: string;
   let sandboxToken: string;
 
-  const config = (cat: Catalogue) => ({
+  const config = (cat: Catalogue, root = REPO_ROOT) => ({
     ...loadConfig(
       {
         PORT: '0',
@@ -35,7 +37,7 @@ describeWithService('postgres', 'contracts without code: a user service behind c
         CONCORD_RESPONSE_VALIDATION: 'enforce',
         CONCORD_PLANS: '{"sandbox":{"ratePerSecond":1000,"burst":1000}}',
       },
-      { root: REPO_ROOT },
+      { root },
     ),
     catalogue: cat,
   });
@@ -200,4 +202,28 @@ describeWithService('postgres', 'contracts without code: a user service behind c
       /loyalty\.v1\.yaml: getMember \(GET \/loyalty\/v1\/members\/\{memberId\}\) -> 'loyalty'/,
     );
   });
+
+  test('start --root with contracts that differ from generated/ serves them from a manifest built at start-up', async () => {
+    // The user drops the loyalty contract under contracts/ and adds its scopes to the scope catalogue: no generate.
+    const scratch = await copyContracts();
+    let second: RunningPlatform | undefined;
+    try {
+      await cp(join(FIXTURES, 'loyalty', 'loyalty.v1.yaml'), join(scratch.root, 'contracts/openapi/process/loyalty.v1.yaml'));
+      const http = join(scratch.root, 'contracts/openapi/common/http.yaml');
+      const doc = parseDocument(await readFile(http, 'utf8'));
+      for (const scope of ['loyalty:read', 'loyalty:write']) doc.setIn(['components', 'securitySchemes', 'oauth2', 'flows', 'clientCredentials', 'scopes', scope], 'Loyalty');
+      await writeFile(http, doc.toString());
+
+      second = await startPlatform(config({ ...catalogue, contracts: [] }, scratch.root), createLogger({ level: 'silent' }));
+      expect(second.contractSources).toEqual([expect.objectContaining({ source: 'contracts/', state: 'up' })]);
+      const member = await fetch(`${second.url}/loyalty/v1/members/m-3`, { headers: { authorization: `Bearer ${loyaltyToken}` } });
+      expect(member.status).toBe(200);
+      expect(await member.json()).toEqual({ id: 'm-3', points: 120, tier: 'gold' });
+      const invalid = await fetch(`${second.url}/loyalty/v1/members/NOPE`, { headers: { authorization: `Bearer ${loyaltyToken}` } });
+      expect(invalid.status).toBe(400);
+    } finally {
+      await second?.close();
+      await scratch.remove();
+    }
+  }, 180_000);
 });

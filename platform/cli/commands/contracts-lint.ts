@@ -21,7 +21,7 @@ interface LintOptions {
 }
 
 /** Bad usage exits 2, findings 1: CI tells a broken invocation from a failed check (main.ts reads `exitCode`). */
-class UsageError extends Error {
+export class UsageError extends Error {
   override readonly name = 'UsageError';
   readonly exitCode = 2;
 }
