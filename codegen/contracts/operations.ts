@@ -225,6 +225,14 @@ export function extractOperations(
           rule(joinPointer(at, 'x-sunset'), 'x-sunset needs deprecated: true (or x-concord-deprecated: true at the document root)');
         }
       }
+      // Checked here rather than only by the version-status policy at route registration, where it would stop start-up
+      // for every API instead of refusing (or, imported, downgrading) this contract alone.
+      if (deprecated && typeof sunset === 'string' && typeof deprecatedAt === 'string' && isRealDate(sunset) && isRealDate(deprecatedAt) && Date.parse(sunset) < Date.parse(deprecatedAt)) {
+        if (imported) {
+          warnings.push({ file: file.rel, pointer: at, message: `x-sunset ${sunset} is before x-concord-deprecated-at ${deprecatedAt}: served without Deprecation and Sunset headers` });
+          deprecated = false;
+        } else report(joinPointer(at, 'x-sunset'), `x-sunset ${sunset} is before x-concord-deprecated-at ${deprecatedAt}`);
+      }
 
       const parameters = new Map<string, ParameterModel>();
       const addParams = (list: unknown[], listPointer: string) =>
