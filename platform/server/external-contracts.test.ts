@@ -10,7 +10,7 @@ import { cp, readFile, writeFile } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
 import { REPO_ROOT, copyContracts, makeTempDir } from '../testing/temp-dir';
 import type { Seen } from '../testing/user-service';
-import { EXTERNAL_CONTRACTS, startUserService, upstream } from '../testing/user-service';
+import { EXTERNAL_CONTRACTS, closedPort, startUserService, upstream } from '../testing/user-service';
 import type { RunningPlatform } from './start';
 import { startPlatform } from './start';
 
@@ -68,12 +68,14 @@ describeWithService('postgres', 'contracts without code: a user service behind c
     service = await startUserService(seen);
     const url = `http://127.0.0.1:${(service.address() as AddressInfo).port}`;
     catalogue = {
-      upstreams: { loyalty: upstream('loyalty', url) },
+      // `gift-cards` points at a port nothing listens on: that service is down.
+      upstreams: { loyalty: upstream('loyalty', url), 'gift-cards': upstream('gift-cards', await closedPort()) },
       systems: { erp: 'sandbox', wms: 'sandbox', pos: 'sandbox' },
       contracts: [
         { dir: join(FIXTURES, 'loyalty'), profile: 'concord' },
         { dir: join(FIXTURES, 'stock'), profile: 'import', upstream: 'loyalty' },
         { dir: join(FIXTURES, 'broken'), profile: 'concord' },
+        { dir: join(FIXTURES, 'offline'), profile: 'import', upstream: 'gift-cards' },
       ],
     };
     platform = await startPlatform(config(catalogue), createLogger({ level: 'silent' }));
@@ -176,6 +178,13 @@ describeWithService('postgres', 'contracts without code: a user service behind c
     expect((await call('/returns-portal/v1/labels', { token: loyaltyToken })).status).toBe(404);
     // Concord's own APIs are untouched.
     expect((await call('/v1/orders/ord_0000000000', { token: sandboxToken })).status).not.toBe(503);
+  });
+
+  test('an upstream that is down fails its own calls (503 problem) and nothing else', async () => {
+    const down = await call('/gift-cards/v1/cards/GC-1', { token: sandboxToken });
+    expect(down.status).toBe(503);
+    expect(((await down.json()) as { type: string }).type).toBe('https://concord.dev/problems/upstream-unavailable');
+    expect((await call('/loyalty/v1/members/m-1', { token: loyaltyToken })).status).toBe(200);
   });
 
   test('the portal catalogue lists the external APIs', async () => {

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { UpstreamConfig } from '../catalogue/types';
 import { REPO_ROOT } from './temp-dir';
@@ -57,3 +58,12 @@ export const upstream = (name: string, url: string): UpstreamConfig => ({
   path: {},
 });
 
+
+/** The URL of a loopback port nothing listens on (bound, then released): an upstream that is down. */
+export async function closedPort(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return `http://127.0.0.1:${port}`;
+}
