@@ -125,7 +125,7 @@ describe('concord contracts lint', () => {
   });
 
   it('--profile import reports a third-party directory\'s house-rule errors as warnings and exits 0', async () => {
-    const vendor = join(REPO_ROOT, 'platform', 'server', 'fixtures', 'external-contracts', 'stock');
+    const vendor = join(REPO_ROOT, 'platform', 'server', 'fixtures', 'external-contracts', 'stock', 'store-stock.yaml');
     const strict = await run([vendor, '--json']);
     const strictFindings = (JSON.parse(strict.stdout) as { findings: Array<{ level: string }> }).findings;
     expect(strict.exitCode).toBe(1);

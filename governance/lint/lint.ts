@@ -1,10 +1,9 @@
-import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Document } from '@stoplight/spectral-core';
 import type { ISpectralDiagnostic } from '@stoplight/spectral-core';
 import { Json, Yaml } from '@stoplight/spectral-parsers';
 import type { JsonParserResult } from '@stoplight/spectral-parsers';
-import { discoverContractFiles, discoverFilesUnder } from '../../codegen/contracts/discover';
+import { discoverContractFiles } from '../../codegen/contracts/discover';
 import { compareOrdinal } from '../../codegen/contracts/order';
 import { createSpectral } from '../spectral';
 import type { Level } from '../types';
@@ -28,14 +27,6 @@ export interface LintOptions {
    * advice only: every error is reported as a warning. `concord` (the default): as found.
    */
   profile?: 'concord' | 'import';
-}
-
-/** A directory among the inputs stands for every YAML file under it (a catalogue contract directory). */
-async function expandDirectories(root: string, files: readonly string[]): Promise<string[]> {
-  const expanded = await Promise.all(
-    files.map(async (f) => ((await stat(resolve(root, f)).catch(() => undefined))?.isDirectory() ? discoverFilesUnder(resolve(root, f)) : [f])),
-  );
-  return expanded.flat();
 }
 
 /** Spectral's severities 0–3 (error, warning, info, hint); its `hint` is our `info`. */
@@ -64,7 +55,7 @@ const order = (a: LintFinding, b: LintFinding) =>
  */
 export async function lintContracts(files: string[], opts: LintOptions): Promise<LintFinding[]> {
   const root = resolve(opts.root);
-  const inputs = await readInputs(root, files.length > 0 ? await expandDirectories(root, files) : await discoverContractFiles(root));
+  const inputs = await readInputs(root, files.length > 0 ? files : await discoverContractFiles(root));
   const levelFor = (severity: number): Level => (opts.profile === 'import' && severity === 0 ? 'warning' : levelOf(severity));
   const documents = inputs.map(({ abs, text }) =>
     /\.json$/i.test(abs) ? new Document<unknown, JsonParserResult<unknown>>(text, Json, abs) : new Document(text, Yaml, abs),

@@ -40,7 +40,7 @@ export function registerContractsLint(contracts: Command, ctx: CommandContext): 
   const lint = contracts
     .command('lint')
     .description("Lint contracts with Spectral's recommended OpenAPI/AsyncAPI rulesets and Concord's rules")
-    .argument('[files...]', 'contract files or directories to lint (default: every contract under contracts/)')
+    .argument('[files...]', 'contract files to lint (default: every contract under contracts/)')
     .addOption(new Option('--format <format>', 'report format').choices(FORMAT_NAMES).default(DEFAULT_FORMAT))
     .option('--output <file>', 'write the report to this file instead of stdout')
     .addOption(new Option('--fail-on <level>', 'exit 1 on findings of this level or worse').choices(FAIL_ON).default('error'))
@@ -60,7 +60,7 @@ Examples:
   concord contracts lint --format sarif --output lint.sarif
   concord contracts lint --format github-actions --fail-on warning
   concord contracts lint --json
-  concord contracts lint --profile import ../retail-contracts/vendor
+  concord contracts lint --profile import ../retail-contracts/vendor/*.yaml
 
 A finding inside a $ref'd file is reported in that file. Concord's rule ids (concord-*) and what they check are
 listed in governance/lint/README.md.
