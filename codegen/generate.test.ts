@@ -1,6 +1,6 @@
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { REPO_ROOT, copyContracts } from '../platform/testing/temp-dir';
+import { REPO_ROOT, copyContracts, makeTempDir } from '../platform/testing/temp-dir';
 import { runCli } from '../test/helpers/cli';
 
 // `generate` runs through the real CLI: openapi-typescript's ESM-only dependencies load natively in Node but not
@@ -17,6 +17,23 @@ describe('concord generate', () => {
     const r = await runCli(['generate', '--check', '--json']);
     expect(JSON.parse(r.stdout)).toEqual(expect.objectContaining({ ok: true, stale: [] }));
     expect(r.code).toBe(0);
+  });
+
+  it('--contracts DIR --out DIR writes the types and client of a catalogue contract directory, nothing else', async () => {
+    const out = await makeTempDir();
+    try {
+      const vendor = join(REPO_ROOT, 'platform', 'server', 'fixtures', 'external-contracts', 'stock');
+      const r = await runCli(['generate', '--contracts', vendor, '--profile', 'import', '--upstream', 'stock', '--out', out.path, '--json']);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toEqual(expect.objectContaining({ ok: true, operations: 1, files: ['clients/process/store-stock.v2.ts', 'types/process/store-stock.v2.ts'] }));
+      expect(await readFile(join(out.path, 'types/process/store-stock.v2.ts'), 'utf8')).toContain('"/stock/v2/items/{sku}"');
+      expect(await readFile(join(out.path, 'clients/process/store-stock.v2.ts'), 'utf8')).toContain("from '../../types/process/store-stock.v2'");
+      // The import profile's findings are reported, not failures.
+      expect(JSON.parse(r.stdout).warnings).toEqual([expect.stringMatching(/^stock\/store-stock\.yaml#.*operationId 'get-stock-item' is not camelCase/), expect.stringContaining('no security requirement')]);
+      expect((await runCli(['generate', '--contracts', vendor, '--json'])).code).toBe(2);
+    } finally {
+      await out.remove();
+    }
   });
 
   describe('in a scratch project', () => {

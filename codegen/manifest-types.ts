@@ -40,6 +40,8 @@ export interface RouteManifestEntry {
   idempotency: 'required' | 'optional' | 'none';
   rateLimitCost: number;
   deprecated: boolean;
+  /** `x-concord-deprecated-at`: the date the Deprecation header states (else the version-status config's). */
+  deprecatedAt?: string;
   sunset?: string;
   parameters: readonly ManifestParameter[];
   requestBody?: { required: boolean; contentTypes: readonly string[] };

@@ -12,7 +12,7 @@ const SCHEMA_PREFIX = '/components/schemas/';
 const BASE_URI = 'https://concord.dev/contracts/';
 
 /** The ajv id of a contract file: its path under contracts/. */
-export const fileUri = (file: ContractFile): string => BASE_URI + file.rel.replace(/^contracts\//, '');
+export const fileUri = (file: ContractFile): string => BASE_URI + (file.profile ? `external/${file.rel}` : file.rel.replace(/^contracts\//, ''));
 
 /**
  * A deep copy of `schema` in which every `$ref` is absolute (`<file uri>#/$defs/<Name>`) and vendor
@@ -50,7 +50,8 @@ export function absolutize(schema: unknown, file: ContractFile, set: Pick<Contra
  */
 export function createRegistryAjv(set: ContractSet, opts: { coerce: boolean; allErrors: boolean }): Ajv2020 {
   const options: Options = {
-    strict: true,
+    // Third-party documents (import profile) may carry keywords of other tools; Concord's own stay strict.
+    strict: !set.files.some((f) => f.profile?.name === 'import'),
     strictRequired: false,
     strictTypes: false,
     allErrors: opts.allErrors,

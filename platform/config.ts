@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { Catalogue } from './catalogue/types';
 
 export type Role = 'all' | 'gateway' | 'process' | 'system' | 'worker';
 export const ROLES: readonly Role[] = ['all', 'gateway', 'process', 'system', 'worker'];
@@ -25,6 +26,11 @@ export interface Config {
   systemUrl?: string;
   /** Timeout of one upstream call over HTTP (CONCORD_UPSTREAM_TIMEOUT_MS, default 10 000). */
   upstreamTimeoutMs: number;
+  /**
+   * The upstream catalogue (`concord.yaml`): its upstreams and the contract directories served without generated
+   * code. Absent: DEFAULT_CATALOGUE, the built-in platform only.
+   */
+  catalogue?: Catalogue;
   /**
    * With `--role gateway`: run idempotency at the gateway for the operations it proxies too
    * (CONCORD_GATEWAY_IDEMPOTENCY=1). For an upstream that is not a Concord process role, which would otherwise

@@ -96,13 +96,15 @@ describe('broken contracts fail loudly, naming the file and the JSON pointer', (
     }
   });
 
-  it('`concord start` refuses contracts that generated/ was not generated from', async () => {
+  // Contracts that differ from generated/ are served from a manifest built at start-up (see
+  // platform/server/external-contracts.test.ts), so they are checked there: a broken one still stops start-up.
+  it('`concord start` checks contracts that generated/ was not generated from, and refuses broken ones', async () => {
     const scratch = await copyContracts();
     try {
-      await breakContract(scratch.root, ORDERS, (d) => d.setIn(['info', 'description'], 'A valid edit, but not regenerated.'));
+      await breakContract(scratch.root, ORDERS, (d) => d.setIn([...CREATE, 'security', 0, 'oauth2', 0], 'orders:everything'));
       const r = await runCli(['start', '--root', scratch.root, '--port', '0'], { CONCORD_DATA_DIR: join(scratch.root, 'data'), LOG_LEVEL: 'silent' });
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain('generated/ does not match contracts/: run `npm run generate`');
+      expect(r.stderr).toContain("scope 'orders:everything'");
     } finally {
       await scratch.remove();
     }

@@ -24,8 +24,13 @@ async function walk(dir: string): Promise<string[]> {
 
 /** Every contract file under `<root>/contracts`, sorted so that everything downstream is deterministic. */
 export async function discoverContractFiles(root: string): Promise<string[]> {
-  const files = await walk(join(root, 'contracts'));
-  return files.sort((a, b) => compareOrdinal(toPosix(relative(root, a)), toPosix(relative(root, b))));
+  return discoverFilesUnder(join(root, 'contracts'), root);
+}
+
+/** Every YAML file under `dir`, sorted by its path relative to `base`. */
+export async function discoverFilesUnder(dir: string, base = dir): Promise<string[]> {
+  const files = await walk(dir);
+  return files.sort((a, b) => compareOrdinal(toPosix(relative(base, a)), toPosix(relative(base, b))));
 }
 
 export const toPosix = (p: string): string => p.split(sep).join('/');

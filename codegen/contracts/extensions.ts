@@ -1,7 +1,11 @@
 /** The `x-concord-*` extensions the gateway reads, and their allowed values. See contracts/README.md. */
 
-export const UPSTREAMS = ['orders', 'returns', 'availability', 'erp', 'wms', 'pos', 'admin', 'auth', 'portal'] as const;
-export type Upstream = (typeof UPSTREAMS)[number];
+/**
+ * `x-concord-upstream` names a built-in service (platform/catalogue/types.ts, BUILT_IN_SERVICES) or an upstream
+ * of the catalogue (`concord.yaml`). The loader checks the spelling; start-up checks the name exists.
+ */
+export const UPSTREAM_NAME = /^[a-z][a-z0-9-]*$/;
+export type Upstream = string;
 
 export const AUDIENCES = ['partner', 'internal'] as const;
 export type Audience = (typeof AUDIENCES)[number];

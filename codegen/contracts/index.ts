@@ -4,3 +4,7 @@ export type { OperationModel, ParameterModel, ResponseModel, SchemaSource } from
 export type { EventModel } from './events';
 export type { ContractFile, ContractProblem } from './types';
 export { ContractLoadError } from './types';
+export { loadContractDir } from './load';
+export type { ContractDirSource } from './load';
+export type { ContractProfile } from './profile';
+export { CONCORD_PROFILE, IMPORT_DEFAULTS } from './profile';

@@ -1,5 +1,7 @@
 import type { Audience, HttpMethod, IdempotencyMode, Upstream } from './extensions';
-import { AUDIENCES, HTTP_METHODS, IDEMPOTENCY_MODES, UPSTREAMS } from './extensions';
+import { AUDIENCES, HTTP_METHODS, IDEMPOTENCY_MODES, UPSTREAM_NAME } from './extensions';
+import type { ContractProfile } from './profile';
+import { CONCORD_PROFILE, IMPORT_DEFAULTS, UNSAFE_METHODS } from './profile';
 import { joinPointer } from './json-pointer';
 import { deref } from './refs';
 import type { ContractFile, ContractProblem, JsonObject } from './types';
@@ -48,6 +50,8 @@ export interface OperationModel {
   idempotency: IdempotencyMode;
   rateLimitCost: number;
   deprecated: boolean;
+  /** When it was deprecated (`x-concord-deprecated-at`), for the Deprecation header. */
+  deprecatedAt?: string;
   sunset?: string;
   parameters: ParameterModel[];
   requestBody?: { required: boolean; content: Record<string, SchemaSource | undefined> };
@@ -82,18 +86,47 @@ function contentOf(
   return out;
 }
 
+/** What a security requirement's scheme grants, by Concord's names or, in other documents, by the scheme's type. */
+function schemeKind(name: string, doc: JsonObject): 'oauth2' | 'apiKey' | 'portalSession' | undefined {
+  if (name === 'oauth2' || name === 'apiKey' || name === 'portalSession') return name;
+  const schemes = isObject(doc.components) && isObject(doc.components.securitySchemes) ? doc.components.securitySchemes : {};
+  const scheme = schemes[name];
+  if (!isObject(scheme)) return undefined;
+  if (scheme.type === 'oauth2' || scheme.type === 'openIdConnect') return 'oauth2';
+  if (scheme.type === 'http' && String(scheme.scheme).toLowerCase() === 'bearer') return 'oauth2';
+  if (scheme.type === 'apiKey') return 'apiKey';
+  return undefined;
+}
+
+/**
+ * A camelCase id for a third-party operation whose id is missing or not an identifier:
+ * `get-stock-item` -> `getStockItem`; none on `get /loyalty/{id}/points` -> `getLoyaltyIdPoints`.
+ */
+export function derivedOperationId(method: string, path: string, given: string): string {
+  const words = (text: string) => text.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  const camel = (ws: string[]) => ws.map((w, i) => (i === 0 ? w.charAt(0).toLowerCase() : w.charAt(0).toUpperCase()) + w.slice(1)).join('');
+  const fromGiven = camel(words(given));
+  return OPERATION_ID.test(fromGiven) ? fromGiven : camel([method, ...words(given || path)]);
+}
+
 /**
  * Extracts every operation of one OpenAPI API document and checks Concord's rules on it:
  * operationId present and unique, security declared, scopes in the catalogue, and the `x-concord-*` extensions.
+ * Under the import profile the house rules give way to defaults and their findings are `warnings`.
  */
 export function extractOperations(
   file: ContractFile,
   byAbs: ReadonlyMap<string, ContractFile>,
   scopeCatalogue: ReadonlySet<string>,
-): { operations: OperationModel[]; problems: ContractProblem[] } {
+  profile: ContractProfile = CONCORD_PROFILE,
+): { operations: OperationModel[]; problems: ContractProblem[]; warnings: ContractProblem[] } {
   const problems: ContractProblem[] = [];
+  const warnings: ContractProblem[] = [];
   const operations: OperationModel[] = [];
   const report = (pointer: string, message: string) => problems.push({ file: file.rel, pointer, message });
+  const imported = profile.name === 'import';
+  /** A house rule: an error for Concord's own contracts, a warning for imported ones. */
+  const rule = (pointer: string, message: string) => (imported ? warnings : problems).push({ file: file.rel, pointer, message });
   const doc = file.doc;
   const seenIds = new Map<string, string>();
   const paths = isObject(doc.paths) ? doc.paths : {};
@@ -106,7 +139,12 @@ export function extractOperations(
       const op = rawItem[method];
       if (!isObject(op)) continue;
       const at = joinPointer(itemPointer, method);
-      const operationId = typeof op.operationId === 'string' ? op.operationId : '';
+      let operationId = typeof op.operationId === 'string' ? op.operationId : '';
+      if (imported && !OPERATION_ID.test(operationId)) {
+        const derived = derivedOperationId(method, path, operationId);
+        rule(at, operationId ? `operationId '${operationId}' is not camelCase; using '${derived}'` : `operation has no operationId; using '${derived}'`);
+        operationId = derived;
+      }
       if (!operationId) report(at, 'operation has no operationId');
       else if (!OPERATION_ID.test(operationId)) {
         report(joinPointer(at, 'operationId'), `operationId '${operationId}' must be camelCase letters and digits (it names generated functions)`);
@@ -116,7 +154,11 @@ export function extractOperations(
       } else seenIds.set(operationId, at);
 
       const isPublic = op['x-concord-public'] === true;
-      const security = (op.security ?? doc.security) as unknown;
+      let security = (op.security ?? doc.security) as unknown;
+      if (imported && security === undefined) {
+        rule(at, 'no security requirement; the import profile requires a bearer token (no scope)');
+        security = IMPORT_DEFAULTS.security;
+      }
       const scopes = new Set<string>();
       let apiKey = false;
       let bearer = false;
@@ -127,49 +169,69 @@ export function extractOperations(
         security.forEach((req, i) => {
           if (!isObject(req)) return;
           for (const [scheme, reqScopes] of Object.entries(req)) {
-            if (scheme === 'apiKey') apiKey = true;
-            if (scheme === 'oauth2') bearer = true;
-            if (scheme === 'portalSession') session = true;
-            if (scheme === 'oauth2' && Array.isArray(reqScopes)) {
+            const kind = schemeKind(scheme, doc);
+            if (kind === undefined) rule(joinPointer(at, 'security', i, scheme), `security scheme '${scheme}' is not one the gateway enforces (oauth2, openIdConnect, http bearer, apiKey)`);
+            if (kind === 'apiKey') apiKey = true;
+            if (kind === 'oauth2') bearer = true;
+            if (kind === 'portalSession') session = true;
+            if (kind === 'oauth2' && Array.isArray(reqScopes)) {
               for (const s of reqScopes) {
                 if (typeof s !== 'string') continue;
                 scopes.add(s);
                 if (!scopeCatalogue.has(s)) {
-                  report(joinPointer(at, 'security', i, scheme), `scope '${s}' is not in the scope catalogue (common/http.yaml)`);
+                  rule(joinPointer(at, 'security', i, scheme), `scope '${s}' is not in the scope catalogue (common/http.yaml) nor declared by the document's security schemes`);
                 }
               }
             }
           }
         });
       }
-      if (apiKey && scopes.size === 0) report(joinPointer(at, 'security'), 'apiKey is accepted but no oauth2 scope says what the key must carry');
+      if (apiKey && scopes.size === 0) rule(joinPointer(at, 'security'), 'apiKey is accepted but no oauth2 scope says what the key must carry');
 
-      const upstream = op['x-concord-upstream'] ?? doc['x-concord-upstream'];
+      const upstream = op['x-concord-upstream'] ?? doc['x-concord-upstream'] ?? profile.upstream;
       if (upstream === undefined) {
-        report(at, 'operation has no x-concord-upstream (set it on the operation or at the document root)');
-      } else if (!UPSTREAMS.includes(upstream as Upstream)) {
-        report(joinPointer(at, 'x-concord-upstream'), `x-concord-upstream must be one of ${UPSTREAMS.join(', ')}`);
+        report(at, `operation has no x-concord-upstream (set it on the operation or at the document root${imported ? ', or `upstream` on the catalogue\'s contracts entry' : ''})`);
+      } else if (typeof upstream !== 'string' || !UPSTREAM_NAME.test(upstream)) {
+        report(joinPointer(at, 'x-concord-upstream'), 'x-concord-upstream must name a built-in service or a catalogue upstream ([a-z][a-z0-9-]*)');
       }
-      const audience = op['x-concord-audience'] ?? doc['x-concord-audience'] ?? 'partner';
+      const audience = op['x-concord-audience'] ?? doc['x-concord-audience'] ?? IMPORT_DEFAULTS.audience;
       if (!AUDIENCES.includes(audience as Audience)) {
         report(joinPointer(at, 'x-concord-audience'), `x-concord-audience must be one of ${AUDIENCES.join(', ')}`);
       }
-      const idempotency = op['x-concord-idempotency'] ?? 'none';
+      const idempotency = op['x-concord-idempotency'] ?? (imported && UNSAFE_METHODS.has(method) ? IMPORT_DEFAULTS.unsafeIdempotency : 'none');
       if (idempotency !== 'none' && !IDEMPOTENCY_MODES.includes(idempotency as 'required')) {
         report(joinPointer(at, 'x-concord-idempotency'), `x-concord-idempotency must be one of ${IDEMPOTENCY_MODES.join(', ')}`);
       }
-      const cost = op['x-concord-rate-limit-cost'] ?? 1;
+      const cost = op['x-concord-rate-limit-cost'] ?? IMPORT_DEFAULTS.rateLimitCost;
       if (!Number.isInteger(cost) || (cost as number) < 1) {
         report(joinPointer(at, 'x-concord-rate-limit-cost'), 'x-concord-rate-limit-cost must be an integer >= 1');
       }
-      const deprecated = op.deprecated === true || doc['x-concord-deprecated'] === true;
+      let deprecated = op.deprecated === true || doc['x-concord-deprecated'] === true;
+      const deprecatedAt = (op['x-concord-deprecated-at'] ?? doc['x-concord-deprecated-at']) as unknown;
+      if (deprecatedAt !== undefined && (typeof deprecatedAt !== 'string' || !isRealDate(deprecatedAt))) {
+        rule(joinPointer(at, 'x-concord-deprecated-at'), 'x-concord-deprecated-at must be an existing RFC 3339 date, e.g. 2026-11-23');
+      } else if (deprecated && deprecatedAt === undefined && file.profile) {
+        // The package's own may take the date from the version-status config; a directory's contract is all there is.
+        if (imported) {
+          warnings.push({ file: file.rel, pointer: at, message: 'deprecated without x-concord-deprecated-at: served without Deprecation and Sunset headers' });
+          deprecated = false;
+        } else report(at, 'deprecated without x-concord-deprecated-at (the date the Deprecation header states)');
+      }
       const sunset = (op['x-sunset'] ?? doc['x-sunset']) as unknown;
       if (sunset !== undefined) {
         if (typeof sunset !== 'string' || !isRealDate(sunset)) {
-          report(joinPointer(at, 'x-sunset'), 'x-sunset must be an existing RFC 3339 date, e.g. 2027-06-30');
+          rule(joinPointer(at, 'x-sunset'), 'x-sunset must be an existing RFC 3339 date, e.g. 2027-06-30');
         } else if (!deprecated) {
-          report(joinPointer(at, 'x-sunset'), 'x-sunset needs deprecated: true (or x-concord-deprecated: true at the document root)');
+          rule(joinPointer(at, 'x-sunset'), 'x-sunset needs deprecated: true (or x-concord-deprecated: true at the document root)');
         }
+      }
+      // Checked here rather than only by the version-status policy at route registration, where it would stop start-up
+      // for every API instead of refusing (or, imported, downgrading) this contract alone.
+      if (deprecated && typeof sunset === 'string' && typeof deprecatedAt === 'string' && isRealDate(sunset) && isRealDate(deprecatedAt) && Date.parse(sunset) < Date.parse(deprecatedAt)) {
+        if (imported) {
+          warnings.push({ file: file.rel, pointer: at, message: `x-sunset ${sunset} is before x-concord-deprecated-at ${deprecatedAt}: served without Deprecation and Sunset headers` });
+          deprecated = false;
+        } else report(joinPointer(at, 'x-sunset'), `x-sunset ${sunset} is before x-concord-deprecated-at ${deprecatedAt}`);
       }
 
       const parameters = new Map<string, ParameterModel>();
@@ -196,7 +258,7 @@ export function extractOperations(
       addParams(Array.isArray(op.parameters) ? op.parameters : [], joinPointer(at, 'parameters'));
 
       if (idempotency === 'required' && !parameters.has('header:idempotency-key')) {
-        report(joinPointer(at, 'parameters'), 'x-concord-idempotency: required but the Idempotency-Key header parameter is not declared');
+        rule(joinPointer(at, 'parameters'), 'x-concord-idempotency: required but the Idempotency-Key header parameter is not declared');
       }
 
       let requestBody: OperationModel['requestBody'];
@@ -244,12 +306,13 @@ export function extractOperations(
         idempotency: idempotency as IdempotencyMode,
         rateLimitCost: cost as number,
         deprecated,
-        ...(typeof sunset === 'string' ? { sunset } : {}),
+        ...(deprecated && typeof deprecatedAt === 'string' && isRealDate(deprecatedAt) ? { deprecatedAt } : {}),
+        ...(deprecated && typeof sunset === 'string' && isRealDate(sunset) ? { sunset } : {}),
         parameters: [...parameters.values()],
         ...(requestBody ? { requestBody } : {}),
         responses,
       });
     }
   }
-  return { operations, problems };
+  return { operations, problems, warnings };
 }

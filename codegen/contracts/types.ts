@@ -1,3 +1,5 @@
+import type { ContractProfile } from './profile';
+
 export type ContractKind = 'openapi' | 'asyncapi';
 export type ContractGroup = 'common' | 'process' | 'system' | 'platform' | 'events';
 
@@ -13,6 +15,8 @@ export interface ContractFile {
   doc: Record<string, unknown>;
   /** SHA-256 of the file's text, for the contracts digest. */
   sha256: string;
+  /** Set on the documents of a catalogue contract directory (outside the package): the rules they are held to. */
+  profile?: ContractProfile;
 }
 
 /** One thing wrong with a contract, located by file and JSON pointer. */

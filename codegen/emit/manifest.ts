@@ -1,4 +1,5 @@
 import type { ContractSet, OperationModel } from '../contracts';
+import type { RouteManifestEntry } from '../manifest-types';
 import type { GeneratedFile } from './naming';
 import { GENERATED_DIR, HEADER, importPath, isJsonLike } from './naming';
 import {
@@ -16,24 +17,66 @@ const EVENTS = `${GENERATED_DIR}/events`;
 const js = (v: unknown): string => JSON.stringify(v);
 const alias = (mod: string): string => mod.replace(/^generated\/validators\//, 'v_').replace(/[^A-Za-z0-9_]/g, '_');
 
+export type RouteData = Omit<RouteManifestEntry, 'validate'>;
+
+/**
+ * One operation's manifest entry without its validators: what `concord generate` writes into generated/routes.ts
+ * and what start-up builds for contracts served without generated code (codegen/runtime-manifest.ts).
+ */
+export function routeData(op: OperationModel): RouteData {
+  return {
+    api: op.api,
+    version: op.version,
+    group: op.file.group as RouteData['group'],
+    contract: op.file.rel,
+    method: op.method.toUpperCase() as RouteData['method'],
+    path: op.path,
+    operationId: op.operationId,
+    summary: op.summary,
+    scopes: op.scopes,
+    apiKey: op.apiKey,
+    bearer: op.bearer,
+    session: op.session,
+    public: op.public,
+    upstream: op.upstream,
+    audience: op.audience,
+    idempotency: op.idempotency,
+    rateLimitCost: op.rateLimitCost,
+    deprecated: op.deprecated,
+    ...(op.deprecatedAt ? { deprecatedAt: op.deprecatedAt } : {}),
+    ...(op.sunset ? { sunset: op.sunset } : {}),
+    parameters: op.parameters.map((x) => ({ name: x.name, in: x.in, required: x.required, ...(x.style ? { style: x.style } : {}), ...(x.explode !== undefined ? { explode: x.explode } : {}) })),
+    ...(op.requestBody ? { requestBody: { required: op.requestBody.required, contentTypes: Object.keys(op.requestBody.content) } } : {}),
+    responses: Object.fromEntries(Object.entries(op.responses).map(([s, r]) => [s, { contentTypes: Object.keys(r.content), headers: r.headers }])),
+  };
+}
+
+/** The validators an operation has: JSON-like request bodies, and responses by status, each by content type. */
+export function validatedContent(op: OperationModel): { body: string[]; responses: Array<readonly [string, string[]]> } {
+  return {
+    body: Object.keys(op.requestBody?.content ?? {}).filter((ct) => op.requestBody?.content[ct] && isJsonLike(ct)),
+    responses: Object.entries(op.responses)
+      .map(([status, r]) => [status, Object.keys(r.content).filter((ct) => r.content[ct] && isJsonLike(ct))] as const)
+      .filter(([, cts]) => cts.length > 0),
+  };
+}
+
 function entry(op: OperationModel): string {
   const b = alias(bodyValidatorModule(op.file));
   const v = alias(responseValidatorModule(op.file));
   const p = alias(paramsValidatorModule(op.file));
-  const body = Object.keys(op.requestBody?.content ?? {}).filter((ct) => op.requestBody?.content[ct] && isJsonLike(ct));
-  const responses = Object.entries(op.responses)
-    .map(([status, r]) => [status, Object.keys(r.content).filter((ct) => r.content[ct] && isJsonLike(ct))] as const)
-    .filter(([, cts]) => cts.length > 0);
+  const { body, responses } = validatedContent(op);
+  const d = routeData(op);
   const lines = [
-    `api: ${js(op.api)}, version: ${op.version}, group: ${js(op.file.group)}, contract: ${js(op.file.rel)},`,
-    `method: ${js(op.method.toUpperCase())}, path: ${js(op.path)}, operationId: ${js(op.operationId)},`,
-    `summary: ${js(op.summary)},`,
-    `scopes: ${js(op.scopes)}, apiKey: ${op.apiKey}, bearer: ${op.bearer}, session: ${op.session}, public: ${op.public},`,
-    `upstream: ${js(op.upstream)}, audience: ${js(op.audience)}, idempotency: ${js(op.idempotency)}, rateLimitCost: ${op.rateLimitCost},`,
-    `deprecated: ${op.deprecated},${op.sunset ? ` sunset: ${js(op.sunset)},` : ''}`,
-    `parameters: ${js(op.parameters.map((x) => ({ name: x.name, in: x.in, required: x.required, ...(x.style ? { style: x.style } : {}), ...(x.explode !== undefined ? { explode: x.explode } : {}) })))},`,
-    ...(op.requestBody ? [`requestBody: ${js({ required: op.requestBody.required, contentTypes: Object.keys(op.requestBody.content) })},`] : []),
-    `responses: ${js(Object.fromEntries(Object.entries(op.responses).map(([s, r]) => [s, { contentTypes: Object.keys(r.content), headers: r.headers }])))},`,
+    `api: ${js(d.api)}, version: ${d.version}, group: ${js(d.group)}, contract: ${js(d.contract)},`,
+    `method: ${js(d.method)}, path: ${js(d.path)}, operationId: ${js(d.operationId)},`,
+    `summary: ${js(d.summary)},`,
+    `scopes: ${js(d.scopes)}, apiKey: ${d.apiKey}, bearer: ${d.bearer}, session: ${d.session}, public: ${d.public},`,
+    `upstream: ${js(d.upstream)}, audience: ${js(d.audience)}, idempotency: ${js(d.idempotency)}, rateLimitCost: ${d.rateLimitCost},`,
+    `deprecated: ${d.deprecated},${d.deprecatedAt ? ` deprecatedAt: ${js(d.deprecatedAt)},` : ''}${d.sunset ? ` sunset: ${js(d.sunset)},` : ''}`,
+    `parameters: ${js(d.parameters)},`,
+    ...(d.requestBody ? [`requestBody: ${js(d.requestBody)},`] : []),
+    `responses: ${js(d.responses)},`,
     `validate: {`,
     `  params: ${p}.${paramsValidatorName(op)},`,
     ...(body.length ? [`  body: { ${body.map((ct) => `${js(ct)}: ${b}.${bodyValidatorName(op, ct)}`).join(', ')} },`] : []),

@@ -65,7 +65,7 @@ function paramsSchema(op: OperationModel, set: ContractSet): object {
  * Compiles every component schema in strict mode, referenced or not. An unknown keyword is almost always a
  * typo or a YAML slip (an unquoted comma in a flow mapping turns the rest of a description into a key).
  */
-function checkComponentsStrictly(set: ContractSet): void {
+export function checkComponentsStrictly(set: ContractSet): void {
   const ajv = createRegistryAjv(set, { coerce: false, allErrors: false });
   for (const file of set.files) {
     const components = file.doc.components;
@@ -76,47 +76,66 @@ function checkComponentsStrictly(set: ContractSet): void {
   }
 }
 
+/** An Ajv instance with one API file's schemas of one kind registered, and the export name of each (name -> ajv id). */
+export interface ValidatorRegistry {
+  ajv: ReturnType<typeof createRegistryAjv>;
+  exports: Record<string, string>;
+}
+
+/**
+ * Registers (and compiles, to report a broken schema where it is written) the validators of one API file: request
+ * bodies, responses and parameters. `concord generate` renders them as standalone code; start-up takes the
+ * compiled functions of contracts it serves without generated code (codegen/runtime-manifest.ts).
+ */
+export function registerFileValidators(set: ContractSet, file: ContractFile): { bodies: ValidatorRegistry; responses: ValidatorRegistry; params: ValidatorRegistry } {
+  const ops = set.operations.filter((o) => o.file === file);
+  const base = `${fileUri(file)}/ops/`;
+  const bodies = createRegistryAjv(set, { coerce: false, allErrors: false });
+  const bodyExports: Record<string, string> = {};
+  for (const op of ops) {
+    for (const [ct, src] of Object.entries(op.requestBody?.content ?? {})) {
+      if (!src || !isJsonLike(ct)) continue;
+      const name = bodyValidatorName(op, ct);
+      bodyExports[name] = addSchemaAt(bodies, `${base}${name}`, src, set);
+    }
+  }
+
+  const responses = createRegistryAjv(set, { coerce: false, allErrors: true });
+  const responseExports: Record<string, string> = {};
+  for (const op of ops) {
+    for (const [status, res] of Object.entries(op.responses)) {
+      for (const [ct, src] of Object.entries(res.content)) {
+        if (!src || !isJsonLike(ct)) continue;
+        const name = responseValidatorName(op, status, ct);
+        responseExports[name] = addSchemaAt(responses, `${base}${name}`, src, set);
+      }
+    }
+  }
+
+  const coercing = createRegistryAjv(set, { coerce: true, allErrors: false });
+  const paramExports: Record<string, string> = {};
+  for (const op of ops) {
+    const name = paramsValidatorName(op);
+    coercing.addSchema({ ...paramsSchema(op, set), $id: `${base}${name}` });
+    compileAt(coercing, `${base}${name}`, { file, pointer: joinPointer(op.pointer, 'parameters') });
+    paramExports[name] = `${base}${name}`;
+  }
+  return {
+    bodies: { ajv: bodies, exports: bodyExports },
+    responses: { ajv: responses, exports: responseExports },
+    params: { ajv: coercing, exports: paramExports },
+  };
+}
+
 export function emitValidators(set: ContractSet): GeneratedFile[] {
   checkComponentsStrictly(set);
   const out: GeneratedFile[] = [];
   const apis = set.files.filter((f) => f.kind === 'openapi' && f.group !== 'common');
   for (const file of apis) {
-    const ops = set.operations.filter((o) => o.file === file);
-    const base = `${fileUri(file)}/ops/`;
-
-    const bodies = createRegistryAjv(set, { coerce: false, allErrors: false });
-    const bodyExports: Record<string, string> = {};
-    for (const op of ops) {
-      for (const [ct, src] of Object.entries(op.requestBody?.content ?? {})) {
-        if (!src || !isJsonLike(ct)) continue;
-        const name = bodyValidatorName(op, ct);
-        bodyExports[name] = addSchemaAt(bodies, `${base}${name}`, src, set);
-      }
-    }
-    out.push({ path: `${bodyValidatorModule(file)}.ts`, content: render(bodies, bodyExports, file.rel) });
-
-    const responses = createRegistryAjv(set, { coerce: false, allErrors: true });
-    const responseExports: Record<string, string> = {};
-    for (const op of ops) {
-      for (const [status, res] of Object.entries(op.responses)) {
-        for (const [ct, src] of Object.entries(res.content)) {
-          if (!src || !isJsonLike(ct)) continue;
-          const name = responseValidatorName(op, status, ct);
-          responseExports[name] = addSchemaAt(responses, `${base}${name}`, src, set);
-        }
-      }
-    }
-    out.push({ path: `${responseValidatorModule(file)}.ts`, content: render(responses, responseExports, file.rel) });
-
-    const coercing = createRegistryAjv(set, { coerce: true, allErrors: false });
-    const paramExports: Record<string, string> = {};
-    for (const op of ops) {
-      const name = paramsValidatorName(op);
-      coercing.addSchema({ ...paramsSchema(op, set), $id: `${base}${name}` });
-      compileAt(coercing, `${base}${name}`, { file, pointer: joinPointer(op.pointer, 'parameters') });
-      paramExports[name] = `${base}${name}`;
-    }
-    out.push({ path: `${paramsValidatorModule(file)}.ts`, content: render(coercing, paramExports, file.rel) });
+    const { bodies, responses, params } = registerFileValidators(set, file);
+    out.push({ path: `${bodyValidatorModule(file)}.ts`, content: render(bodies.ajv, bodies.exports, file.rel) });
+    out.push({ path: `${responseValidatorModule(file)}.ts`, content: render(responses.ajv, responses.exports, file.rel) });
+    out.push({ path: `${paramsValidatorModule(file)}.ts`, content: render(params.ajv, params.exports, file.rel) });
   }
 
   const eventsFile = set.files.find((f) => f.kind === 'asyncapi');

@@ -124,6 +124,20 @@ describe('concord contracts lint', () => {
     expect((both.error as Error).message).toBe('--json means --format json; it cannot be combined with --format sarif');
   });
 
+  it('--profile import reports a third-party directory\'s house-rule errors as warnings and exits 0', async () => {
+    const vendor = join(REPO_ROOT, 'platform', 'server', 'fixtures', 'external-contracts', 'stock', 'store-stock.yaml');
+    const strict = await run([vendor, '--json']);
+    const strictFindings = (JSON.parse(strict.stdout) as { findings: Array<{ level: string }> }).findings;
+    expect(strict.exitCode).toBe(1);
+    expect(strictFindings.some((f) => f.level === 'error')).toBe(true);
+
+    const imported = await run([vendor, '--json', '--profile', 'import']);
+    const importedFindings = (JSON.parse(imported.stdout) as { findings: Array<{ level: string }> }).findings;
+    expect(imported.exitCode).toBeUndefined();
+    expect(importedFindings).toHaveLength(strictFindings.length);
+    expect(importedFindings.every((f) => f.level !== 'error')).toBe(true);
+  });
+
   it('--help shows the options and examples', async () => {
     const r = await run(['--help']);
     expect(r.exitCode).toBe(0);

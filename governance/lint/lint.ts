@@ -22,6 +22,11 @@ export { LintInputError } from './input';
 export interface LintOptions {
   /** The project root: findings name files relative to it, and the canonical schemas are read from it. */
   root: string;
+  /**
+   * `import`: third-party contracts (a catalogue directory with `profile: import`), held to the house rules as
+   * advice only: every error is reported as a warning. `concord` (the default): as found.
+   */
+  profile?: 'concord' | 'import';
 }
 
 /** Spectral's severities 0–3 (error, warning, info, hint); its `hint` is our `info`. */
@@ -51,6 +56,7 @@ const order = (a: LintFinding, b: LintFinding) =>
 export async function lintContracts(files: string[], opts: LintOptions): Promise<LintFinding[]> {
   const root = resolve(opts.root);
   const inputs = await readInputs(root, files.length > 0 ? files : await discoverContractFiles(root));
+  const levelFor = (severity: number): Level => (opts.profile === 'import' && severity === 0 ? 'warning' : levelOf(severity));
   const documents = inputs.map(({ abs, text }) =>
     /\.json$/i.test(abs) ? new Document<unknown, JsonParserResult<unknown>>(text, Json, abs) : new Document(text, Yaml, abs),
   );
@@ -75,7 +81,7 @@ export async function lintContracts(files: string[], opts: LintOptions): Promise
       const operation = await name(file, d.path);
       const finding: LintFinding = {
         ruleId,
-        level: levelOf(d.severity),
+        level: levelFor(d.severity),
         message: d.message,
         source: ruleId.startsWith('concord-') ? 'concord' : 'spectral',
         location: {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Catalogue } from '../../platform/catalogue/types';
 import { loadConfig } from '../../platform/config';
 import { createLogger } from '../../platform/logger';
 import type { RunningPlatform } from '../../platform/server/start';
@@ -42,12 +43,12 @@ export interface ProviderConcord {
  * so a message is produced when a provider asks for it and never raced by a background pass. Responses are
  * validated against the contracts (enforce), so what the pacts are checked against is also what the contracts say.
  */
-export async function startProviderConcord(root: string): Promise<ProviderConcord> {
+export async function startProviderConcord(root: string, catalogue?: Catalogue): Promise<ProviderConcord> {
   const dir = await mkdtemp(join(tmpdir(), 'concord-pact-verify-'));
   let platform: RunningPlatform;
   try {
     const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', CONCORD_DATA_DIR: dir, CONCORD_RESPONSE_VALIDATION: 'enforce', LOG_LEVEL: 'silent' }, { root });
-    platform = await startPlatform(config, createLogger({ level: 'silent' }), undefined, { background: false });
+    platform = await startPlatform(catalogue ? { ...config, catalogue } : config, createLogger({ level: 'silent' }), undefined, { background: false });
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     throw err;
@@ -103,7 +104,9 @@ export async function startProviderConcord(root: string): Promise<ProviderConcor
       const partner = await call('admin', 'POST', '/admin/v1/partners', { name, contactEmail: 'channel-team@example.com' });
       if (partner.status !== 201) throw new Error(`registering the partner ${name}: ${partner.status} ${JSON.stringify(partner.body)}`);
       const partnerId: string = partner.body.id;
-      const res = await call('admin', 'POST', '/admin/v1/apps', { name, plan: 'partner', scopes: CHANNEL_SCOPES, partnerId });
+      // The scopes of catalogue contract directories too, so their pacts verify through the same gateway.
+      const scopes = [...new Set([...CHANNEL_SCOPES, ...platform.externalScopes])];
+      const res = await call('admin', 'POST', '/admin/v1/apps', { name, plan: 'partner', scopes, partnerId });
       if (res.status !== 201) throw new Error(`registering the app ${name}: ${res.status} ${JSON.stringify(res.body)}`);
       return { clientId: res.body.clientId, clientSecret: res.body.clientSecret, partnerId };
     },

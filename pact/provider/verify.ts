@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Verifier } from '@pact-foundation/pact';
 import type { VerifierOptions } from '@pact-foundation/pact';
+import type { Catalogue } from '../../platform/catalogue/types';
 import { EVENTS_PROVIDER, HTTP_PROVIDER, PROCESS_CONSUMER, SYSTEM_PROVIDERS, pactsDir } from '../support/names';
 import type { AppCredentials, ProviderConcord } from './concord';
 import { startProviderConcord } from './concord';
@@ -25,6 +26,10 @@ export interface VerifyOptions {
   root: string;
   /** More pact files, e.g. a partner's own pact, verified after the committed ones. */
   files?: readonly string[];
+  /** False: only `files` (e.g. the pacts of an API served from a catalogue contract directory). Default true. */
+  committed?: boolean;
+  /** The upstream catalogue Concord starts with: its contract directories are served and verified like Concord's own. */
+  catalogue?: Catalogue;
   progress?: (msg: string) => void;
 }
 
@@ -72,11 +77,11 @@ async function readPact(file: string): Promise<PactHeader> {
  * run as they do for the channel itself. Nothing is switched off for verification.
  */
 export async function verifyPacts(opts: VerifyOptions): Promise<PactVerification[]> {
-  const files = await pactFiles(opts.root, opts.files);
+  const files = opts.committed === false ? [...new Set((opts.files ?? []).map((f) => resolve(f)))] : await pactFiles(opts.root, opts.files);
   if (files.length === 0) throw new Error(`no pact files: ${pactsDir(opts.root)} holds none and none were given`);
   const headers = await Promise.all(files.map(readPact));
   opts.progress?.(`starting Concord to verify ${files.length} pact file${files.length === 1 ? '' : 's'}`);
-  const concord = await startProviderConcord(opts.root);
+  const concord = await startProviderConcord(opts.root, opts.catalogue);
   try {
     const results: PactVerification[] = [];
     for (const [i, file] of files.entries()) {

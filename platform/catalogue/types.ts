@@ -43,6 +43,8 @@ export interface ContractSource {
   dir: string;
   /** `concord`: house rules apply in full. `import`: third-party documents, with defaults for missing extensions. */
   profile: 'concord' | 'import';
+  /** Import profile: the upstream of every operation whose document has no `x-concord-upstream`. */
+  upstream?: string;
 }
 
 export interface Catalogue {

@@ -19,6 +19,8 @@ export type ReadinessCheck = () => Promise<void>;
 export interface AppDeps {
   logger: Logger;
   readiness: Record<string, ReadinessCheck>;
+  /** More of `/readyz`'s body that does not decide readiness, e.g. which contract sources are served. */
+  readinessDetails?: () => Record<string, unknown>;
   /** False until start-up has finished; until then only /healthz and /readyz answer. */
   isStarted: () => boolean;
   /**
@@ -165,11 +167,12 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       }),
     );
     const checks = Object.fromEntries(results);
-    if (results.every(([, s]) => s === 'ok')) return { status: 'ready', checks };
+    const details = deps.readinessDetails?.() ?? {};
+    if (results.every(([, s]) => s === 'ok')) return { status: 'ready', checks, ...details };
     return reply
       .code(503)
       .type(PROBLEM_CONTENT_TYPE)
-      .send({ ...problem('not-ready', 503, 'Not ready', { correlationId: req.id }), checks });
+      .send({ ...problem('not-ready', 503, 'Not ready', { correlationId: req.id }), checks, ...details });
   });
 
   return app;

@@ -4,6 +4,10 @@ import type { ContractSet } from '../../codegen/contracts';
 import { loadContracts } from '../../codegen/contracts';
 import { contractsDigest, routes } from '../../generated/routes';
 import { registerRoutes } from '../../gateway/routing/register-routes';
+import type { ContractSourceStatus } from '../../gateway/routing/served-routes';
+import { isBuiltInService, resolveServedRoutes } from '../../gateway/routing/served-routes';
+import { createCatalogueHandlers } from '../../gateway/upstream/catalogue-stand-in';
+import { DEFAULT_CATALOGUE } from '../catalogue/types';
 import { inProcessUpstream } from '../../gateway/upstream/in-process';
 import type { GatewayRuntime } from '../../gateway/runtime';
 import { createGatewayRuntime } from '../../gateway/runtime';
@@ -48,6 +52,10 @@ export interface RunningPlatform {
   port: number;
   db: Database;
   contracts: ContractSet;
+  /** Each source of contracts and whether it is served (`/readyz` lists them too). */
+  contractSources: ContractSourceStatus[];
+  /** The oauth2 scopes of the catalogue's contract directories, known to the gateway alongside Concord's. */
+  externalScopes: ReadonlySet<string>;
   /** The process and system APIs, the event backbone and the order worker (tests drive them directly). */
   services: PlatformServices;
   /** The admin and sandbox credentials, on the very first start only. */
@@ -97,6 +105,12 @@ export async function startPlatform(
     // Registered before anything else can fail, so a failed start still closes a database that opened meanwhile.
     cleanup.push(async () => (await opening.catch(() => undefined))?.close());
 
+    // Before listen, because routes must exist then: generated/ when it matches contracts/, else a manifest built
+    // here; and each contract directory of the catalogue, loaded and compiled now (a broken one is left out).
+    const catalogue = config.catalogue ?? DEFAULT_CATALOGUE;
+    const served = await resolveServedRoutes({ root: config.root, catalogue, generated: { routes, contractsDigest }, logger });
+    checkpoint();
+
     let started = false;
     const app = buildApp({
       logger,
@@ -104,6 +118,7 @@ export async function startPlatform(
       isStarted: () => started,
       // Only consulted once started, when `opening` has resolved.
       readiness: { database: async () => void (await (await opening).query('SELECT 1')) },
+      readinessDetails: () => ({ contracts: served.contracts }),
     });
     // Routes come from the generated manifest and must exist before listen; the start-up gate holds them
     // at 503 until the contracts are checked and the database is ready.
@@ -114,9 +129,12 @@ export async function startPlatform(
     const inProcess = inProcessUpstream(() => runtime.get().services, guards);
     const remote = remoteRoles(config, guards);
     if (remote) cleanup.push(() => remote.upstreams.close());
-    registerRoutes(app, buildRouteTable(routes), {
-      policies: createPipeline(runtime.get, routes, metrics, config.responseValidation, placementOf(config, remote?.roleOf)),
+    const catalogueUpstreams = createCatalogueHandlers(catalogue, metrics);
+    cleanup.push(() => catalogueUpstreams.close());
+    registerRoutes(app, buildRouteTable(served.routes), {
+      policies: createPipeline(runtime.get, served.routes, metrics, config.responseValidation, placementOf(config, remote?.roleOf)),
       handlerFor: (route) => {
+        if (!isBuiltInService(route.upstream)) return catalogueUpstreams.catalogueHandler(route.upstream, route);
         const role = remote?.roleOf(route);
         return role ? remote!.upstreams.handlerFor(role, route) : inProcess(route);
       },
@@ -140,11 +158,8 @@ export async function startPlatform(
     const portalBuilt = servesPortal
       ? ensurePortalBuilt({ log: { info: onStep } }).catch((err: Error) => logger.error({ err }, 'the developer portal could not be built'))
       : Promise.resolve();
-    const [contracts, db] = await Promise.all([loadContracts(config.root), opening]);
+    const [contracts, db] = await Promise.all([served.packageSet ?? loadContracts(config.root), opening]);
     checkpoint();
-    if (contracts.digest !== contractsDigest) {
-      throw new Error('generated/ does not match contracts/: run `npm run generate` (the gateway would serve stale routes)');
-    }
     onStep(`${contracts.operations.length} operations and ${contracts.events.length} events loaded`);
     const applied = await migrate(db, [
       ...platformMigrations,
@@ -164,8 +179,12 @@ export async function startPlatform(
     onStep(applied.length ? `applied ${applied.length} migration(s)` : 'database schema up to date');
     checkpoint();
     // The contracts may be a scratch copy (tests, `--root`); the generated clients are always this package's.
-    const catalogue = createLazyCatalogueService({ contractsRoot: config.root, generatedRoot: PACKAGE_ROOT });
-    const gateway = await createGatewayRuntime({ config, db, logger, knownScopes: contracts.scopes, metrics, catalogue });
+    const apiCatalogue = createLazyCatalogueService({
+      contractsRoot: config.root,
+      generatedRoot: PACKAGE_ROOT,
+      external: served.externalSets.flatMap((set) => set.files),
+    });
+    const gateway = await createGatewayRuntime({ config, db, logger, knownScopes: new Set([...contracts.scopes, ...served.externalScopes]), metrics, catalogue: apiCatalogue });
     cleanup.push(() => gateway.close());
     const portalAdmin = await ensurePortalAdmin({ accounts: gateway.portal.accounts, dataDir: config.dataDir });
     const services = await createPlatformServices({
@@ -195,6 +214,8 @@ export async function startPlatform(
       port,
       db,
       contracts,
+      contractSources: served.contracts,
+      externalScopes: served.externalScopes,
       services,
       ...(gateway.bootstrap ? { bootstrap: gateway.bootstrap } : {}),
       ...(portalAdmin ? { portalAdmin } : {}),

@@ -13,6 +13,15 @@ export const configSchema = {
   properties: { mode: { enum: RESPONSE_VALIDATION_MODES } },
 } as const;
 
+/** A body that is not JSON fails its JSON schema like any other violation instead of throwing. */
+function parsed(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return Symbol('not JSON');
+  }
+}
+
 const mediaType = (value: unknown): string => String(value ?? '').split(';', 1)[0]!.trim().toLowerCase();
 
 function forRoute(route: RouteManifestEntry, mode: ResponseValidationMode): PolicyHooks | undefined {
@@ -21,13 +30,15 @@ function forRoute(route: RouteManifestEntry, mode: ResponseValidationMode): Poli
   return {
     onSend: async (req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
       // Only what an upstream answered: the gateway's own refusals (401, 429, 501…) are checked by their tests.
-      if (typeof payload !== 'string' || !isUpstreamResponse(req)) return payload;
+      // In process the handler's reply is a string; over HTTP (a role or a catalogue upstream), the bytes received.
+      const text = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
+      if (text === undefined || !isUpstreamResponse(req)) return payload;
       const validate = validators[String(reply.statusCode)]?.[mediaType(reply.getHeader('content-type'))];
       let verdict: string | undefined;
       if (!validate) {
         // A status or media type the contract does not declare is a contract violation too.
         verdict = `status ${reply.statusCode} with ${mediaType(reply.getHeader('content-type')) || 'no content type'} is not in the contract`;
-      } else if (!validate(JSON.parse(payload))) {
+      } else if (!validate(parsed(text))) {
         verdict = (validate.errors ?? []).slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`).join('; ');
       }
       if (verdict === undefined) return payload;

@@ -23,10 +23,10 @@ export interface VersionLifecycle {
 export function lifecycleOf(route: RouteManifestEntry, config: VersionStatusConfig, successorFor: SuccessorLookup): VersionLifecycle | undefined {
   if (!route.deprecated) return undefined;
   const where = `${route.method} ${route.path} (${route.contract})`;
-  const deprecatedAtText = config.deprecatedAt[route.contract];
+  const deprecatedAtText = config.deprecatedAt[route.contract] ?? route.deprecatedAt;
   if (deprecatedAtText === undefined) {
     throw new VersionStatusConfigError(
-      `version-status: ${where} is deprecated but has no deprecation date; add deprecatedAt["${route.contract}"] to the version-status config`,
+      `version-status: ${where} is deprecated but has no deprecation date; add deprecatedAt["${route.contract}"] to the version-status config, or x-concord-deprecated-at to the contract`,
     );
   }
   const deprecatedAt = parseContractDate(deprecatedAtText);

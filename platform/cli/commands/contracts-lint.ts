@@ -17,10 +17,11 @@ interface LintOptions {
   failOn: (typeof FAIL_ON)[number];
   json?: boolean;
   root?: string;
+  profile: 'concord' | 'import';
 }
 
 /** Bad usage exits 2, findings 1: CI tells a broken invocation from a failed check (main.ts reads `exitCode`). */
-class UsageError extends Error {
+export class UsageError extends Error {
   override readonly name = 'UsageError';
   readonly exitCode = 2;
 }
@@ -44,6 +45,11 @@ export function registerContractsLint(contracts: Command, ctx: CommandContext): 
     .option('--output <file>', 'write the report to this file instead of stdout')
     .addOption(new Option('--fail-on <level>', 'exit 1 on findings of this level or worse').choices(FAIL_ON).default('error'))
     .option('--json', 'same as --format json')
+    .addOption(
+      new Option('--profile <profile>', "house rules: concord (errors refuse) or import (third-party contracts: errors reported as warnings)")
+        .choices(['concord', 'import'])
+        .default('concord'),
+    )
     .addOption(new Option('--root <dir>').hideHelp())
     .addHelpText(
       'after',
@@ -54,6 +60,7 @@ Examples:
   concord contracts lint --format sarif --output lint.sarif
   concord contracts lint --format github-actions --fail-on warning
   concord contracts lint --json
+  concord contracts lint --profile import ../retail-contracts/vendor/*.yaml
 
 A finding inside a $ref'd file is reported in that file. Concord's rule ids (concord-*) and what they check are
 listed in governance/lint/README.md.
@@ -77,7 +84,7 @@ Exit status: 0 when clean, 1 with errors (or warnings, with --fail-on warning), 
     out.progress(files.length === 0 ? 'linting every contract under contracts/' : `linting ${files.length} file${files.length === 1 ? '' : 's'}`);
     const findings = await lintContracts(
       files.map((f) => resolve(f)),
-      { root },
+      { root, profile: opts.profile },
     );
     const report = FORMATTERS[format](findings, { version: await packageVersion(root), describeRule });
     const summary = summarize(findings);

@@ -2,7 +2,7 @@ import { basename, relative } from 'node:path';
 import { discoverContractFiles, toPosix } from '../../../codegen/contracts/discover';
 import { compareOrdinal } from '../../../codegen/contracts/order';
 import { readContract } from '../../../codegen/contracts/read';
-import type { ContractFile } from '../../../codegen/contracts/types';
+import type { ContractFile, ContractProblem } from '../../../codegen/contracts/types';
 import { ContractLoadError, isObject } from '../../../codegen/contracts/types';
 import type { components } from '../../../generated/types/platform/portal.v1';
 
@@ -71,12 +71,15 @@ function identify(file: ContractFile): Found | undefined {
  * The API catalogue of the contracts under `<contractsRoot>/contracts`: every API of `openapi/{process,system,
  * platform}/*.v<major>.yaml` and every AsyncAPI catalogue under `asyncapi/` (`events.v<major of info.version>`),
  * each with its major versions, oldest first. Throws a ContractLoadError when a contract does not parse.
+ * `external`: the API documents of the catalogue's contract directories that start-up served, listed with the
+ * process APIs.
  */
-export async function buildCatalogue(contractsRoot: string): Promise<Catalogue> {
+export async function buildCatalogue(contractsRoot: string, external: readonly ContractFile[] = []): Promise<Catalogue> {
   const paths = (await discoverContractFiles(contractsRoot)).filter((p) => CONTRACT_PATH.test(toPosix(relative(contractsRoot, p))));
-  const read = await Promise.all(paths.map((p) => readContract(contractsRoot, p)));
+  const read: Array<{ file?: ContractFile; problems: ContractProblem[] }> = await Promise.all(paths.map((p) => readContract(contractsRoot, p)));
   const problems = read.flatMap((r) => r.problems);
   if (problems.length > 0) throw new ContractLoadError(problems);
+  read.push(...external.filter((f) => f.group !== 'common').map((file) => ({ file, problems: [] })));
 
   const byName = new Map<string, Found[]>();
   for (const r of read) {

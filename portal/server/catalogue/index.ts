@@ -5,6 +5,7 @@ import { changelogFor } from './changelog';
 import type { ClientTarball } from './client-package';
 import { buildClientTarball } from './client-package';
 import { bundleDocument } from './document';
+import type { ContractFile } from '../../../codegen/contracts/types';
 
 export type { ApiCatalogue, Catalogue, CatalogueApi, CatalogueEntry, CatalogueVersion, PortalRole } from './catalogue';
 export { CATALOGUE_ENTRIES, buildCatalogue, findVersion, isVisible, visibleTo } from './catalogue';
@@ -25,6 +26,8 @@ export interface CatalogueServiceOptions {
   generatedRoot: string;
   /** Concord's package.json by default: where the client packages' dependency ranges come from. */
   packageJson?: string;
+  /** API documents served from the catalogue's contract directories (outside `contracts/`), listed too. */
+  external?: readonly ContractFile[];
   /** The deprecation policy's day for changelogs (YYYY-MM-DD); defaults to today. */
   today?: ChangelogOptions['today'];
 }
@@ -63,7 +66,7 @@ function memo<T>(): (key: string, make: () => Promise<T>) => Promise<T> {
  */
 export function createCatalogueService(opts: CatalogueServiceOptions): CatalogueService {
   const once = memo<Catalogue>();
-  const load = (): Promise<Catalogue> => once('', () => buildCatalogue(opts.contractsRoot));
+  const load = (): Promise<Catalogue> => once('', () => buildCatalogue(opts.contractsRoot, opts.external));
   const tarballs = memo<ClientTarball | undefined>();
 
   return {
