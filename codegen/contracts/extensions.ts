@@ -1,7 +1,14 @@
 /** The `x-concord-*` extensions the gateway reads, and their allowed values. See contracts/README.md. */
 
+/** The built-in services (platform/catalogue/types.ts BUILT_IN_SERVICES). */
 export const UPSTREAMS = ['orders', 'returns', 'availability', 'erp', 'wms', 'pos', 'admin', 'auth', 'portal'] as const;
-export type Upstream = (typeof UPSTREAMS)[number];
+/**
+ * A built-in service, or the name of an upstream of the catalogue (concord.yaml `upstreams:`); whether that
+ * upstream exists is checked at start, against the catalogue, not here.
+ */
+export type Upstream = (typeof UPSTREAMS)[number] | (string & {});
+/** The form of a catalogue upstream's name (the schema's `upstreams` property names). */
+export const UPSTREAM_NAME = /^[a-z][a-z0-9-]{0,62}$/;
 
 export const AUDIENCES = ['partner', 'internal'] as const;
 export type Audience = (typeof AUDIENCES)[number];

@@ -1,5 +1,5 @@
 import type { Audience, HttpMethod, IdempotencyMode, Upstream } from './extensions';
-import { AUDIENCES, HTTP_METHODS, IDEMPOTENCY_MODES, UPSTREAMS } from './extensions';
+import { AUDIENCES, HTTP_METHODS, IDEMPOTENCY_MODES, UPSTREAMS, UPSTREAM_NAME } from './extensions';
 import { joinPointer } from './json-pointer';
 import { deref } from './refs';
 import type { ContractFile, ContractProblem, JsonObject } from './types';
@@ -147,8 +147,8 @@ export function extractOperations(
       const upstream = op['x-concord-upstream'] ?? doc['x-concord-upstream'];
       if (upstream === undefined) {
         report(at, 'operation has no x-concord-upstream (set it on the operation or at the document root)');
-      } else if (!UPSTREAMS.includes(upstream as Upstream)) {
-        report(joinPointer(at, 'x-concord-upstream'), `x-concord-upstream must be one of ${UPSTREAMS.join(', ')}`);
+      } else if (typeof upstream !== 'string' || !UPSTREAM_NAME.test(upstream)) {
+        report(joinPointer(at, 'x-concord-upstream'), `x-concord-upstream must be a built-in service (${UPSTREAMS.join(', ')}) or a catalogue upstream's name (lower case letters, digits and -)`);
       }
       const audience = op['x-concord-audience'] ?? doc['x-concord-audience'] ?? 'partner';
       if (!AUDIENCES.includes(audience as Audience)) {

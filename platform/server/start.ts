@@ -18,6 +18,7 @@ import { buildRouteTable } from '../../gateway/routing/route-table';
 import { createPipeline } from '../../gateway/pipeline/pipeline';
 import type { PipelinePlacement } from '../../gateway/pipeline/pipeline';
 import { createHttpUpstreams } from '../../gateway/upstream/http';
+import { catalogueUpstreamOf, createCatalogueUpstreams } from '../../gateway/upstream/catalogue-upstream';
 import { createUpstreamGuards } from '../../gateway/upstream/guard';
 import type { UpstreamGuards } from '../../gateway/upstream/guard';
 import type { RouteManifestEntry } from '../../codegen/manifest-types';
@@ -98,26 +99,36 @@ export async function startPlatform(
     cleanup.push(async () => (await opening.catch(() => undefined))?.close());
 
     let started = false;
+    const metrics = createGatewayMetrics();
+    // The catalogue's upstreams (concord.yaml): pools, TLS files and credentials set up once, here.
+    const catalogueUpstreams = createCatalogueUpstreams(config.catalogue, { metrics });
+    cleanup.push(() => catalogueUpstreams.close());
     const app = buildApp({
       logger,
       ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
       isStarted: () => started,
       // Only consulted once started, when `opening` has resolved.
       readiness: { database: async () => void (await (await opening).query('SELECT 1')) },
+      upstreamStates: catalogueUpstreams.states,
     });
     // Routes come from the generated manifest and must exist before listen; the start-up gate holds them
     // at 503 until the contracts are checked and the database is ready.
     const runtime = lateBound<GatewayRuntime>('gateway runtime');
-    const metrics = createGatewayMetrics();
     app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
     const guards = createUpstreamGuards({ timeoutMs: config.upstreamTimeoutMs, metrics });
     const inProcess = inProcessUpstream(() => runtime.get().services, guards);
     const remote = remoteRoles(config, guards);
     if (remote) cleanup.push(() => remote.upstreams.close());
+    // Served from the catalogue wherever it runs: an operation naming a catalogue upstream, or a system operation
+    // whose system `systems:` maps to one. Every role proxies it itself, so no role hands it to another first.
+    const fromCatalogue = (route: RouteManifestEntry) => catalogueUpstreamOf(config.catalogue, route);
+    const roleOf = remote && ((route: RouteManifestEntry) => (fromCatalogue(route) ? undefined : remote.roleOf(route)));
     registerRoutes(app, buildRouteTable(routes), {
-      policies: createPipeline(runtime.get, routes, metrics, config.responseValidation, placementOf(config, remote?.roleOf)),
+      policies: createPipeline(runtime.get, routes, metrics, config.responseValidation, placementOf(config, roleOf)),
       handlerFor: (route) => {
-        const role = remote?.roleOf(route);
+        const upstream = fromCatalogue(route);
+        if (upstream) return catalogueUpstreams.handlerFor(upstream, route);
+        const role = roleOf?.(route);
         return role ? remote!.upstreams.handlerFor(role, route) : inProcess(route);
       },
     });
