@@ -26,6 +26,8 @@ export interface AppDeps {
    * client cannot pick the address that per-address limits (portal sign-in) count it under.
    */
   trustProxy?: boolean | string;
+  /** The catalogue upstreams' states, listed by /readyz under `upstreams`; a down upstream does not fail readiness. */
+  upstreamStates?: () => Record<string, 'ok' | 'degraded' | 'down'>;
 }
 
 const ALWAYS_SERVED = new Set(['/healthz', '/readyz']);
@@ -165,11 +167,14 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       }),
     );
     const checks = Object.fromEntries(results);
-    if (results.every(([, s]) => s === 'ok')) return { status: 'ready', checks };
+    // Listed, not judged: one upstream being down must not take this instance (and every other API) out of service.
+    const states = deps.upstreamStates?.();
+    const upstreams = states && Object.keys(states).length ? { upstreams: states } : {};
+    if (results.every(([, s]) => s === 'ok')) return { status: 'ready', checks, ...upstreams };
     return reply
       .code(503)
       .type(PROBLEM_CONTENT_TYPE)
-      .send({ ...problem('not-ready', 503, 'Not ready', { correlationId: req.id }), checks });
+      .send({ ...problem('not-ready', 503, 'Not ready', { correlationId: req.id }), checks, ...upstreams });
   });
 
   return app;
