@@ -14,7 +14,8 @@ import type { UpstreamInput } from '../../platform/catalogue/defaults';
 import { createLogger } from '../../platform/logger';
 import { buildApp } from '../../platform/server/app';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
-import { createCatalogueUpstreams } from './catalogue-upstream';
+import { catalogueUpstreamOf, checkUpstreamsExist, createCatalogueUpstreams } from './catalogue-upstream';
+import type { Catalogue } from '../../platform/catalogue/types';
 import type { CatalogueUpstreams } from './catalogue-upstream';
 
 /**
@@ -67,7 +68,8 @@ describe('catalogue upstream proxy', () => {
 
   afterEach(async () => {
     for (const c of closers.splice(0)) await c();
-    await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+    // closeAllConnections: an upstream that never answers must not hold the suite open.
+    await Promise.all(servers.splice(0).map((s) => new Promise((r) => (s.close(r), s.closeAllConnections()))));
   });
 
   async function upstream(answer: Answer) {
@@ -297,5 +299,36 @@ describe('catalogue upstream proxy', () => {
       expect(refused.statusCode).toBe(503);
       expect(refused.body).not.toContain('127.0.0.1');
     });
+  });
+
+  it('fetchFor: a fetch toward the upstream with its base path, credentials and added headers', async () => {
+    const up = await upstream((s, res) => json(res, 200, { url: s.url, key: s.headers['x-key'], tenant: s.headers['x-tenant'] }));
+    const { upstreams } = await gateway({ url: `${up.url}/base`, auth: { type: 'apiKey', value: 'k', header: 'X-Key' }, headers: { add: { 'X-Tenant': 'acme' } } });
+    const res = await upstreams.fetchFor('shop')('http://ignored.invalid/items?x=1');
+    expect(await res.json()).toEqual({ url: '/base/items?x=1', key: 'k', tenant: 'acme' });
+  });
+});
+
+describe('which catalogue upstream serves a route', () => {
+  const catalogue: Catalogue = {
+    upstreams: { loyalty: withDefaults('loyalty', { url: 'http://l' }), 'erp-real': withDefaults('erp-real', { url: 'http://e' }) },
+    systems: { erp: 'erp-real', wms: 'sandbox', pos: 'sandbox' },
+    contracts: [],
+  };
+  const r = (upstream: string, operationId = 'op') => ({ api: 'x', version: 1, upstream, operationId });
+
+  it('is the named upstream, or the one systems: maps the system to; never for the sandbox fault endpoints', () => {
+    expect(catalogueUpstreamOf(catalogue, r('loyalty'))).toBe('loyalty');
+    expect(catalogueUpstreamOf(catalogue, r('erp', 'getItem'))).toBe('erp-real');
+    expect(catalogueUpstreamOf(catalogue, r('erp', 'setSandboxFaults'))).toBeUndefined();
+    expect(catalogueUpstreamOf(catalogue, r('wms', 'getFulfilmentOrder'))).toBeUndefined();
+    expect(catalogueUpstreamOf(catalogue, r('orders'))).toBeUndefined();
+  });
+
+  it('refuses to start when an operation names an upstream the catalogue lacks, naming contract, operation and upstream', () => {
+    expect(() => checkUpstreamsExist(catalogue, [r('orders'), r('loyalty')])).not.toThrow();
+    expect(() => checkUpstreamsExist(catalogue, [{ api: 'billing', version: 2, operationId: 'getInvoice', upstream: 'billing-svc' }])).toThrow(
+      /billing\.v2 getInvoice: x-concord-upstream 'billing-svc'/,
+    );
   });
 });

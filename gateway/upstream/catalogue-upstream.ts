@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici';
 import { Agent, Pool } from 'undici';
 import type { RouteManifestEntry } from '../../codegen/manifest-types';
 import type { Catalogue, UpstreamConfig } from '../../platform/catalogue/types';
+import { BUILT_IN_SERVICES } from '../../platform/catalogue/types';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { Credentials } from './credentials';
 import { createCredentials } from './credentials';
@@ -15,6 +16,37 @@ import { pathRewriter } from './rewrite-path';
 import { tlsConnectOptions } from './tls';
 
 export type UpstreamState = 'ok' | 'degraded' | 'down';
+
+/**
+ * Every served operation's `x-concord-upstream` is a built-in service or an upstream of the catalogue; otherwise
+ * start fails with one line per operation naming the contract, the operation and the upstream.
+ */
+export function checkUpstreamsExist(catalogue: Catalogue, routes: ReadonlyArray<Pick<RouteManifestEntry, 'api' | 'version' | 'operationId' | 'upstream'>>): void {
+  const builtIn: readonly string[] = BUILT_IN_SERVICES;
+  const missing = routes.filter((r) => !builtIn.includes(r.upstream) && !catalogue.upstreams[r.upstream]);
+  if (!missing.length) return;
+  const where = catalogue.file ?? 'concord.yaml (there is none)';
+  throw new Error(
+    `operations name upstreams the catalogue does not define (add them under upstreams: in ${where}):\n${missing
+      .map((r) => `  ${r.api}.v${r.version} ${r.operationId}: x-concord-upstream '${r.upstream}'`)
+      .join('\n')}`,
+  );
+}
+
+/** Operations of a system contract that belong to the sandbox (its fault switch): never sent to a real system. */
+const SANDBOX_OPERATIONS = new Set(['getSandboxFaults', 'setSandboxFaults']);
+
+/**
+ * The catalogue upstream serving `route`, if any: the upstream its `x-concord-upstream` names, or, for an ERP, WMS
+ * or POS operation, the upstream `systems:` maps that system to. The system contract's path is sent as it is
+ * (then the upstream's `path` rewrite applies).
+ */
+export function catalogueUpstreamOf(catalogue: Catalogue, route: Pick<RouteManifestEntry, 'upstream' | 'operationId'>): string | undefined {
+  if (catalogue.upstreams[route.upstream]) return route.upstream;
+  const system = route.upstream === 'erp' || route.upstream === 'wms' || route.upstream === 'pos' ? catalogue.systems[route.upstream] : undefined;
+  if (system === undefined || system === 'sandbox' || SANDBOX_OPERATIONS.has(route.operationId)) return undefined;
+  return system;
+}
 
 export interface CatalogueUpstreamDeps {
   metrics: Pick<GatewayMetrics, 'circuitBreakerState' | 'upstreamFailures'>;

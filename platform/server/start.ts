@@ -18,7 +18,7 @@ import { buildRouteTable } from '../../gateway/routing/route-table';
 import { createPipeline } from '../../gateway/pipeline/pipeline';
 import type { PipelinePlacement } from '../../gateway/pipeline/pipeline';
 import { createHttpUpstreams } from '../../gateway/upstream/http';
-import { catalogueUpstreamOf, createCatalogueUpstreams } from '../../gateway/upstream/catalogue-upstream';
+import { catalogueUpstreamOf, checkUpstreamsExist, createCatalogueUpstreams } from '../../gateway/upstream/catalogue-upstream';
 import { createUpstreamGuards } from '../../gateway/upstream/guard';
 import type { UpstreamGuards } from '../../gateway/upstream/guard';
 import type { RouteManifestEntry } from '../../codegen/manifest-types';
@@ -99,6 +99,7 @@ export async function startPlatform(
     cleanup.push(async () => (await opening.catch(() => undefined))?.close());
 
     let started = false;
+    checkUpstreamsExist(config.catalogue, routes);
     const metrics = createGatewayMetrics();
     // The catalogue's upstreams (concord.yaml): pools, TLS files and credentials set up once, here.
     const catalogueUpstreams = createCatalogueUpstreams(config.catalogue, { metrics });
