@@ -114,6 +114,7 @@ describe('catalogue upstream proxy', () => {
         'x-correlation-id': 'corr-123',
         traceparent: `00-${traceId}-${'cd'.repeat(8)}-01`,
         accept: 'application/json',
+        'accept-encoding': 'gzip',
       },
     });
     expect(res.statusCode).toBe(200);
@@ -122,7 +123,7 @@ describe('catalogue upstream proxy', () => {
     expect(seen!.url).toBe('/base/v2/items/42?expand=price');
     expect(seen!.headers).toMatchObject({ 'x-correlation-id': 'corr-123', 'x-tenant': 'acme', accept: 'application/json' });
     expect(seen!.headers.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
-    for (const h of ['authorization', 'x-api-key', 'cookie', 'x-internal-debug']) expect(seen!.headers[h]).toBeUndefined();
+    for (const h of ['authorization', 'x-api-key', 'cookie', 'x-internal-debug', 'accept-encoding']) expect(seen!.headers[h]).toBeUndefined();
   });
 
   it.each([

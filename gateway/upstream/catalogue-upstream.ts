@@ -63,6 +63,8 @@ export interface CatalogueUpstreamDeps {
 const NEVER_FORWARDED = [
   'host', 'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'expect', 'content-length',
   'authorization', 'proxy-authorization', 'x-api-key', 'cookie', 'x-correlation-id', 'traceparent',
+  // The answer must stay readable to response validation; compressing toward the partner is the edge's business.
+  'accept-encoding',
 ];
 
 interface Upstream {
