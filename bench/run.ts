@@ -182,14 +182,30 @@ async function gatewayPart(opts: Options, wrk: string, versions: Record<string, 
     versions.postgresql = t.postgresVersion;
     return t;
   });
+  // The catalogue upstream against the role-to-role hop on the same erp.v1 requests and the same upstream.
+  for (const erp of ['role', 'catalogue'] as const) {
+    await attempt(`concord-erp-${erp}`, `Concord, erp.v1 via ${erp === 'role' ? 'the system-role hop' : 'a catalogue upstream'}`, async () => {
+      const t = await startConcord(upstream.url, opts.services.postgres, { erp });
+      checks[`concord-erp-${erp}`] = t.checks;
+      versions.postgresql = t.postgresVersion;
+      return t;
+    });
+  }
 
   const lua = join(REPO_ROOT, 'bench', 'wrk', 'post-order.lua');
   const orderTemplate = JSON.stringify(shipOrder('BENCH-%s', 'SKU-0002', 1));
   const load = async (t: Target, method: Method, connections: number, seconds: number) => {
     const token = await t.token();
     return method === 'GET'
-      ? runWrk(wrk, { url: `${t.baseUrl}${GET_PATH}`, seconds, connections, threads: WRK_THREADS, headers: token ? [`Authorization: Bearer ${token}`] : [] })
-      : runWrk(wrk, { url: `${t.baseUrl}${POST_PATH}`, seconds, connections, threads: WRK_THREADS, script: lua, env: { TOKEN: token, ORDER_BODY: orderTemplate } });
+      ? runWrk(wrk, { url: `${t.baseUrl}${t.paths?.get ?? GET_PATH}`, seconds, connections, threads: WRK_THREADS, headers: token ? [`Authorization: Bearer ${token}`] : [] })
+      : runWrk(wrk, {
+          url: `${t.baseUrl}${t.paths?.post ?? POST_PATH}`,
+          seconds,
+          connections,
+          threads: WRK_THREADS,
+          script: lua,
+          env: { TOKEN: token, ORDER_BODY: t.paths?.postBody ?? orderTemplate, POST_PATH: t.paths?.post ?? POST_PATH },
+        });
   };
 
   try {

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { loadCatalogue } from './catalogue/load';
 import type { Catalogue } from './catalogue/types';
 
 export type Role = 'all' | 'gateway' | 'process' | 'system' | 'worker';
@@ -26,11 +27,6 @@ export interface Config {
   systemUrl?: string;
   /** Timeout of one upstream call over HTTP (CONCORD_UPSTREAM_TIMEOUT_MS, default 10 000). */
   upstreamTimeoutMs: number;
-  /**
-   * The upstream catalogue (`concord.yaml`): its upstreams and the contract directories served without generated
-   * code. Absent: DEFAULT_CATALOGUE, the built-in platform only.
-   */
-  catalogue?: Catalogue;
   /**
    * With `--role gateway`: run idempotency at the gateway for the operations it proxies too
    * (CONCORD_GATEWAY_IDEMPOTENCY=1). For an upstream that is not a Concord process role, which would otherwise
@@ -60,6 +56,8 @@ export interface Config {
    * or CIDRs believes only those. Unset: the socket's address is the client's.
    */
   trustProxy?: boolean | string;
+  /** The upstream catalogue (`concord.yaml` at the root, or CONCORD_CONFIG); DEFAULT_CATALOGUE without a file. */
+  catalogue: Catalogue;
 }
 
 export interface TrustedIssuerConfig {
@@ -199,6 +197,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     ...(trustProxy === undefined || trustProxy === '0' ? {} : { trustProxy: trustProxy === '1' ? true : trustProxy }),
     ...(gatewayIdempotency === '1' ? { gatewayIdempotency: true } : {}),
     ...overrides,
+    // Read after the overrides: a test's scratch `root` has its own catalogue (or none).
+    catalogue: overrides.catalogue ?? loadCatalogue(root, env),
   };
   if (!ROLES.includes(config.role)) throw new ConfigError(`role must be one of ${ROLES.join(', ')}`);
   checkRole(config);

@@ -10,12 +10,13 @@ import { seedWms } from './wms/seed';
  * before is left as it is, so running this again changes nothing. Returns the systems seeded by this call.
  * Needs `systemMigrations` applied.
  */
-export async function seedSandbox(db: Database): Promise<SystemName[]> {
+export async function seedSandbox(db: Database, systems: readonly SystemName[] = ['erp', 'wms', 'pos']): Promise<SystemName[]> {
   return db.transaction(async (tx) => {
     const seeded: SystemName[] = [];
-    if (await seedOnce(tx, 'erp', seedErp)) seeded.push('erp');
-    if (await seedOnce(tx, 'wms', seedWms)) seeded.push('wms');
-    if (await seedOnce(tx, 'pos', seedPos)) seeded.push('pos');
+    // Only the systems the sandbox serves: one a real system serves (concord.yaml `systems:`) gets no demo data.
+    if (systems.includes('erp') && (await seedOnce(tx, 'erp', seedErp))) seeded.push('erp');
+    if (systems.includes('wms') && (await seedOnce(tx, 'wms', seedWms))) seeded.push('wms');
+    if (systems.includes('pos') && (await seedOnce(tx, 'pos', seedPos))) seeded.push('pos');
     return seeded;
   });
 }

@@ -6,7 +6,7 @@ import type { PosV1Handlers } from '../generated/handlers/system/pos.v1';
 import type { WmsV1Handlers } from '../generated/handlers/system/wms.v1';
 import type { Database } from '../platform/db/database';
 import type { CallerContext } from '../platform/http/handler-types';
-import type { SystemDeps } from './common/deps';
+import type { SystemDeps, SystemName } from './common/deps';
 import { docNo } from './common/document-ids';
 import { transitionOpen } from './erp/sales-order-store';
 import { createErpOperations } from './erp/service';
@@ -86,13 +86,15 @@ export function createSandboxSystems(opts: Omit<SystemServiceOptions, 'sandbox'>
   };
 }
 
-/** The systems as the gateway serves them in process. */
-export function serveSystems(systems: SandboxSystems): SystemServices {
-  return {
-    'erp.v1': serveHandlers(systems.erp.handlers),
-    'wms.v1': serveHandlers(systems.wms.handlers),
-    'pos.v1': serveHandlers(systems.pos.handlers),
-  };
+/**
+ * The systems as the gateway serves them in process. A system left out of `sandboxed` is served by a real system
+ * (a catalogue upstream, `systems:` in concord.yaml): only its fault endpoints stay here, answering 404
+ * `sandbox-disabled`.
+ */
+export function serveSystems(systems: SandboxSystems, sandboxed: readonly SystemName[] = ['erp', 'wms', 'pos']): SystemServices {
+  const disabled = serveHandlers(disabledFaultEndpoints());
+  const serve = (name: SystemName) => (sandboxed.includes(name) ? serveHandlers(systems[name].handlers) : disabled);
+  return { 'erp.v1': serve('erp'), 'wms.v1': serve('wms'), 'pos.v1': serve('pos') };
 }
 
 /**

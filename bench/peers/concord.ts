@@ -6,15 +6,16 @@
  * (otherwise left to the process role). The roles need PostgreSQL: a fresh database, dropped afterwards.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
+import { parse } from 'yaml';
 import { createTempDatabase } from '../../platform/testing/services';
 import { shipOrder } from '../../process-apis/orders/testing/harness';
 import { answers, startProcess, waitUntil } from './proc';
 import type { Target } from './target';
-import { GET_PATH, POST_PATH } from './target';
+import { ERP_GET_PATH, ERP_POST_PATH, GET_PATH, POST_PATH } from './target';
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
 
@@ -33,7 +34,19 @@ export async function createBenchDatabase(adminUrl: string): Promise<{ url: stri
 
 interface StartResult {
   url: string;
-  credentials?: { sandbox: { client_id: string; client_secret: string } };
+  credentials?: Record<'sandbox' | 'admin', { client_id: string; client_secret: string }>;
+}
+
+/** The erp.v1 createSalesOrder body: the contract's own example, with a unique channel order id per request. */
+async function salesOrderTemplate(): Promise<string> {
+  const doc = parse(await readFile(join(REPO_ROOT, 'contracts', 'openapi', 'system', 'erp.v1.yaml'), 'utf8')) as {
+    paths: Record<string, Record<string, { requestBody: { content: Record<string, { example: Record<string, unknown> }> } }>>;
+  };
+  const example = doc.paths[ERP_POST_PATH]!.post!.requestBody.content['application/json']!.example;
+  // wrk's script fills the one `%s` with string.format, so no other `%` may be in the body.
+  const body = JSON.stringify({ ...example, channelOrderId: 'BENCH-%s' });
+  if (body.split('%').length !== 2) throw new Error('the createSalesOrder example carries a %: it cannot be a wrk template');
+  return body;
 }
 
 /**
@@ -44,10 +57,29 @@ interface StartResult {
 export async function startConcord(
   upstreamUrl: string,
   postgresUrl: string,
-  { idempotency = true, nodeArgs = [] }: { idempotency?: boolean; nodeArgs?: string[] } = {},
+  {
+    idempotency = true,
+    nodeArgs = [],
+    erp,
+  }: {
+    idempotency?: boolean;
+    nodeArgs?: string[];
+    /**
+     * The ERP comparison: erp.v1 operations (admin token), proxied to the upstream by the system-role hop
+     * (`role`, CONCORD_SYSTEM_URL) or by a catalogue upstream that `systems.erp` names (`catalogue`).
+     */
+    erp?: 'role' | 'catalogue';
+  } = {},
 ): Promise<Target & { checks: Record<string, unknown>; postgresVersion: string }> {
   const database = await createBenchDatabase(postgresUrl);
   const dataDir = await mkdtemp(join(tmpdir(), 'concord-bench-gw-'));
+  const paths = erp ? { get: ERP_GET_PATH, post: ERP_POST_PATH, postBody: await salesOrderTemplate() } : undefined;
+  let catalogueFile: string | undefined;
+  if (erp === 'catalogue') {
+    // Defaults as a user gets them: in-flight cap, queue, retries (idle here: nothing fails), breaker.
+    catalogueFile = join(dataDir, 'concord.yaml');
+    await writeFile(catalogueFile, ['upstreams:', '  erp-bench:', `    url: ${upstreamUrl}`, 'systems:', '  erp: erp-bench', ''].join('\n'));
+  }
   const cleanup = async () => {
     await database.drop().catch(() => {});
     await rm(dataDir, { recursive: true, force: true });
@@ -60,7 +92,8 @@ export async function startConcord(
     CONCORD_SYSTEM_URL: upstreamUrl,
     CONCORD_GATEWAY_IDEMPOTENCY: idempotency ? '1' : '0',
     // Far above any load here: the limiter runs on every request, and never refuses one.
-    CONCORD_PLANS: '{"sandbox":{"ratePerSecond":100000000,"burst":100000000}}',
+    CONCORD_PLANS: '{"sandbox":{"ratePerSecond":100000000,"burst":100000000},"internal":{"ratePerSecond":100000000,"burst":100000000}}',
+    ...(catalogueFile ? { CONCORD_CONFIG: catalogueFile } : {}),
     // Per-instance rate limits and idempotency locks in PostgreSQL: no Redis, no NATS.
     REDIS_URL: '',
     NATS_URL: '',
@@ -73,7 +106,7 @@ export async function startConcord(
   let token = '';
   let tokenAt = 0;
   const fetchToken = async () => {
-    const creds = started!.credentials!.sandbox;
+    const creds = started!.credentials![erp ? 'admin' : 'sandbox'];
     const res = await fetch(`${started!.url}/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -104,20 +137,22 @@ export async function startConcord(
     await fetchToken();
     // The chain works end to end before it is measured: GET proxied, POST proxied once and replayed once.
     const auth = { authorization: `Bearer ${token}` };
-    checks.get = (await fetch(`${started!.url}${GET_PATH}`, { headers: auth })).status;
+    const getPath = paths?.get ?? GET_PATH;
+    const postPath = paths?.post ?? POST_PATH;
+    checks.get = (await fetch(`${started!.url}${getPath}`, { headers: auth })).status;
     const key = randomUUID();
     const post = () =>
-      fetch(`${started!.url}${POST_PATH}`, {
+      fetch(`${started!.url}${postPath}`, {
         method: 'POST',
         headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': key },
-        body: JSON.stringify(shipOrder('BENCH-CHECK', 'SKU-0001', 1)),
+        body: paths ? paths.postBody.replace('%s', 'CHECK') : JSON.stringify(shipOrder('BENCH-CHECK', 'SKU-0001', 1)),
       });
     const first = await post();
     const again = await post();
     checks.post = first.status;
     checks.postRetryReplayed = again.headers.get('idempotency-replayed') === 'true';
-    checks.invalidPost = (await fetch(`${started!.url}${POST_PATH}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': randomUUID() }, body: '{"lines":[]}' })).status;
-    checks.noToken = (await fetch(`${started!.url}${GET_PATH}`)).status;
+    checks.invalidPost = (await fetch(`${started!.url}${postPath}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': randomUUID() }, body: '{"lines":[]}' })).status;
+    checks.noToken = (await fetch(`${started!.url}${getPath}`)).status;
     if (checks.get !== 200 || checks.post !== 201 || checks.postRetryReplayed !== idempotency || checks.invalidPost !== 400 || checks.noToken !== 401) {
       throw new Error(`concord: the chain does not behave as expected: ${JSON.stringify(checks)}`);
     }
@@ -126,15 +161,26 @@ export async function startConcord(
     await cleanup();
     throw err;
   }
+  const key = erp ? `concord-erp-${erp}` : idempotency ? 'concord' : 'concord-no-idem';
+  const label = erp === 'catalogue'
+    ? 'Concord, erp.v1 via a catalogue upstream (systems.erp)'
+    : erp === 'role'
+      ? 'Concord, erp.v1 via the system-role hop (--role gateway)'
+      : idempotency ? 'Concord (--role gateway, full chain)' : 'Concord without idempotency';
   return {
-    key: idempotency ? 'concord' : 'concord-no-idem',
-    label: idempotency ? 'Concord (--role gateway, full chain)' : 'Concord without idempotency',
+    key,
+    label,
+    ...(paths ? { paths } : {}),
     baseUrl: started!.url,
     // Tokens live 15 minutes: a fresh one once the current one is 10 minutes old.
     token: async () => (Date.now() - tokenAt > 10 * 60_000 ? fetchToken() : token),
     proc,
     notes: [
-      'node bin/concord.js start --role gateway, CONCORD_PROCESS_URL = the upstream, orders.v2 from the repo contracts (rate-limit cost 1 GET, 5 POST)',
+      erp === 'catalogue'
+        ? `node bin/concord.js start --role gateway, CONCORD_CONFIG: upstream erp-bench = the upstream (catalogue defaults), systems.erp: erp-bench; GET ${ERP_GET_PATH}, POST ${ERP_POST_PATH} (the contract's example body), admin token`
+        : erp === 'role'
+          ? `node bin/concord.js start --role gateway, CONCORD_SYSTEM_URL = the upstream; GET ${ERP_GET_PATH}, POST ${ERP_POST_PATH} (the contract's example body), admin token`
+          : 'node bin/concord.js start --role gateway, CONCORD_PROCESS_URL = the upstream, orders.v2 from the repo contracts (rate-limit cost 1 GET, 5 POST)',
       `ES256 JWT from its own /oauth/token, scopes, rate limit (per app, in memory, never reached), request validation of the order body and Idempotency-Key header, ${idempotency ? 'idempotency at the gateway (CONCORD_GATEWAY_IDEMPOTENCY=1, stored in PostgreSQL)' : 'NO idempotency (CONCORD_GATEWAY_IDEMPOTENCY=0: the key is passed on to the upstream unchecked)'}, undici keep-alive pool with timeout and circuit breaker, Prometheus metrics`,
       `PostgreSQL ${database.version} (fresh database); response validation off (the default); LOG_LEVEL=warn`,
     ],

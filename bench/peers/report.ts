@@ -132,6 +132,11 @@ export function ratios(summary: SummaryRow[]): Results['ratios'] {
       out.push({ method: row.method, connections: row.connections, name, value: other && other.rps > 0 ? round(row.rps / other.rps) : null });
     }
   }
+  // Issue 16: a catalogue upstream within 10 % of the role-to-role hop, same requests, same upstream.
+  for (const row of summary.filter((r) => r.target === 'concord-erp-catalogue')) {
+    const other = find('concord-erp-role', row.method, row.connections);
+    out.push({ method: row.method, connections: row.connections, name: 'catalogue upstream ÷ system-role hop (erp.v1)', value: other && other.rps > 0 ? round(row.rps / other.rps) : null });
+  }
   return out;
 }
 

@@ -7,8 +7,15 @@ export const POST_PATH = '/v2/orders';
 /** Issue 9's availability query: ATP of one SKU across the network, through the full chain. */
 export const AVAILABILITY_PATH = '/v1/availability?sku=SKU-0001';
 
+/**
+ * The catalogue comparison's paths: an erp.v1 operation, served by a catalogue upstream (`systems.erp` in
+ * concord.yaml) or by the system role over CONCORD_SYSTEM_URL; the same upstream answers both.
+ */
+export const ERP_GET_PATH = '/system/erp/v1/items/SKU-0001';
+export const ERP_POST_PATH = '/system/erp/v1/sales-orders';
+
 /** The configurations of the gateway overhead comparison, in the order they run. */
-export const GATEWAY_KEYS = ['direct', 'nginx', 'express-gateway', 'concord', 'concord-no-idem'];
+export const GATEWAY_KEYS = ['direct', 'nginx', 'express-gateway', 'concord', 'concord-no-idem', 'concord-erp-role', 'concord-erp-catalogue'];
 
 export interface Target {
   /** Short key in latest.json: direct, nginx, express-gateway, concord. */
@@ -21,6 +28,8 @@ export interface Target {
   /** The measured process (its descendants included), or undefined for none beyond the upstream. */
   proc?: ServerProcess;
   version?: string;
+  /** Other paths than GET_PATH and POST_PATH (the ERP comparison), with the POST body template (`%s`: a unique id). */
+  paths?: { get: string; post: string; postBody: string };
   /** What is and is not in this configuration's chain, for the results. */
   notes: string[];
   stop(): Promise<void>;

@@ -70,6 +70,14 @@ const cases: Array<{ kind: string; file: string; edit: (doc: ReturnType<typeof p
     pointer: '/paths/~1v1~1orders/post',
     message: /no x-concord-upstream/,
   },
+  {
+    // Any name of a catalogue upstream's form is accepted here (start checks it against concord.yaml); others are not.
+    kind: 'an x-concord-upstream that cannot name a service or upstream',
+    file: ORDERS,
+    edit: (d) => d.setIn([...CREATE, 'x-concord-upstream'], 'Loyalty Service'),
+    pointer: '/paths/~1v1~1orders/post/x-concord-upstream',
+    message: /built-in service .* or a catalogue upstream's name/,
+  },
 ];
 
 describe('broken contracts fail loudly, naming the file and the JSON pointer', () => {

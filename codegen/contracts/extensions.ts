@@ -4,7 +4,7 @@
  * `x-concord-upstream` names a built-in service (platform/catalogue/types.ts, BUILT_IN_SERVICES) or an upstream
  * of the catalogue (`concord.yaml`). The loader checks the spelling; start-up checks the name exists.
  */
-export const UPSTREAM_NAME = /^[a-z][a-z0-9-]*$/;
+export const UPSTREAM_NAME = /^[a-z][a-z0-9-]{0,62}$/;
 export type Upstream = string;
 
 export const AUDIENCES = ['partner', 'internal'] as const;

@@ -49,7 +49,8 @@ export function createUpstreamGuards(options: UpstreamGuardOptions) {
         if (kind) options.metrics.upstreamFailures.inc({ target: name, kind });
       },
       fail(req, reply, status, kind, detail, retryAfterS) {
-        if (kind === 'breaker-open') options.metrics.upstreamFailures.inc({ target: name, kind });
+        // Refusals without a call (open breaker, full queue) are counted here; calls that failed in `outcome`.
+        if (kind === 'breaker-open' || kind === 'saturated') options.metrics.upstreamFailures.inc({ target: name, kind });
         if (retryAfterS !== undefined) reply.header('Retry-After', String(retryAfterS));
         return reply
           .code(status)

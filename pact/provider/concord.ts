@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadCatalogue } from '../../platform/catalogue/load';
 import type { Catalogue } from '../../platform/catalogue/types';
 import { loadConfig } from '../../platform/config';
 import { createLogger } from '../../platform/logger';
@@ -47,8 +48,13 @@ export async function startProviderConcord(root: string, catalogue?: Catalogue):
   const dir = await mkdtemp(join(tmpdir(), 'concord-pact-verify-'));
   let platform: RunningPlatform;
   try {
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', CONCORD_DATA_DIR: dir, CONCORD_RESPONSE_VALIDATION: 'enforce', LOG_LEVEL: 'silent' }, { root });
-    platform = await startPlatform(catalogue ? { ...config, catalogue } : config, createLogger({ level: 'silent' }), undefined, { background: false });
+    // The user's catalogue (concord.yaml or CONCORD_CONFIG, with its ${VAR}s) unless the caller gives one: the
+    // verified gateway serves what the user's own start would.
+    const config = loadConfig(
+      { PORT: '0', HOST: '127.0.0.1', CONCORD_DATA_DIR: dir, CONCORD_RESPONSE_VALIDATION: 'enforce', LOG_LEVEL: 'silent' },
+      { root, catalogue: catalogue ?? loadCatalogue(root, process.env) },
+    );
+    platform = await startPlatform(config, createLogger({ level: 'silent' }), undefined, { background: false });
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     throw err;

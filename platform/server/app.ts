@@ -28,6 +28,8 @@ export interface AppDeps {
    * client cannot pick the address that per-address limits (portal sign-in) count it under.
    */
   trustProxy?: boolean | string;
+  /** The catalogue upstreams' states, listed by /readyz under `upstreams`; a down upstream does not fail readiness. */
+  upstreamStates?: () => Record<string, 'ok' | 'degraded' | 'down'>;
 }
 
 const ALWAYS_SERVED = new Set(['/healthz', '/readyz']);
@@ -168,11 +170,14 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     );
     const checks = Object.fromEntries(results);
     const details = deps.readinessDetails?.() ?? {};
-    if (results.every(([, s]) => s === 'ok')) return { status: 'ready', checks, ...details };
+    // Listed, not judged: one upstream being down must not take this instance (and every other API) out of service.
+    const states = deps.upstreamStates?.();
+    const upstreams = states && Object.keys(states).length ? { upstreams: states } : {};
+    if (results.every(([, s]) => s === 'ok')) return { status: 'ready', checks, ...details, ...upstreams };
     return reply
       .code(503)
       .type(PROBLEM_CONTENT_TYPE)
-      .send({ ...problem('not-ready', 503, 'Not ready', { correlationId: req.id }), checks, ...details });
+      .send({ ...problem('not-ready', 503, 'Not ready', { correlationId: req.id }), checks, ...details, ...upstreams });
   });
 
   return app;

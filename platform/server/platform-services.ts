@@ -16,7 +16,7 @@ import type { ReturnsModule } from '../../process-apis/returns';
 import { loadReferenceData } from '../../process-apis/reference-data/reference-data';
 import type { ReferenceData } from '../../process-apis/reference-data/reference-data';
 import { syncReferenceData } from '../../process-apis/reference-data/sync';
-import { createSandboxSystems, createSystemServices, seedSandbox, serveSystems } from '../../system-apis';
+import { SYSTEMS, createSandboxSystems, createSystemServices, seedSandbox, serveSystems } from '../../system-apis';
 import { forwardToReturnsApi } from '../../system-apis/pos/return-forwarding';
 import { createReturnsV1Client } from '../../generated/clients/process/returns.v1';
 import type { ClientOptions } from 'openapi-fetch';
@@ -80,7 +80,9 @@ export async function createPlatformServices(opts: {
 }): Promise<PlatformServices> {
   const { config, db, logger } = opts;
   const runs = RUNS[config.role];
-  if (config.sandbox && runs.system) await seedSandbox(db);
+  // Each system is the sandbox's unless the catalogue maps it to a real one (`systems:` in concord.yaml).
+  const sandboxed = config.sandbox ? SYSTEMS.filter((s) => config.catalogue.systems[s] === 'sandbox') : [];
+  if (sandboxed.length && runs.system) await seedSandbox(db, sandboxed);
   if (config.sandbox && runs.orders) await seedSandboxStock(db);
 
   const events = await createEventBackbone({ db, logger, registry: opts.metrics.registry, ...(config.natsUrl ? { natsUrl: config.natsUrl } : {}),
@@ -89,10 +91,10 @@ export async function createPlatformServices(opts: {
   const services: InProcessServices = { 'admin.v1': serveHandlers({ ...events.handlers, ...createOpsSummaryHandlers(db, opts.now), ...createSyncExceptionHandlers(db, opts.now) }) };
   // The sandbox POS forwards in-store returns to Concord's returns API, as a store's POS would, and keeps
   // forwarding those it could not deliver.
-  const sandbox = runs.system && config.sandbox
+  const sandbox = runs.system && sandboxed.length
     ? createSandboxSystems({ db, forwardInStoreReturn: forwardToReturnsApi(createReturnsV1Client(clientOptions(config, 'process', opts.app, opts.serviceAuthorization))) })
     : undefined;
-  if (sandbox) Object.assign(services, serveSystems(sandbox));
+  if (sandbox) Object.assign(services, serveSystems(sandbox, sandboxed));
   else if (runs.system) Object.assign(services, createSystemServices({ db, sandbox: false }));
   const posForwarding = createBackgroundLoop(
     async () => (sandbox ? (await sandbox.pos.retryPendingReturns({ correlationId: `pos-forward-${Date.now()}`, scopes: [] })).forwarded : 0),
@@ -175,7 +177,7 @@ export async function createPlatformServices(opts: {
       await copyReferenceData();
       if (!opts.background) return;
       if (ref) refresh.start();
-      if (sandbox) posForwarding.start();
+      if (sandbox && sandboxed.includes('pos')) posForwarding.start();
       if (runs.background) {
         events.relay.start();
         orders?.start();

@@ -5,9 +5,7 @@ import { loadContracts } from '../../codegen/contracts';
 import { contractsDigest, routes } from '../../generated/routes';
 import { registerRoutes } from '../../gateway/routing/register-routes';
 import type { ContractSourceStatus } from '../../gateway/routing/served-routes';
-import { isBuiltInService, resolveServedRoutes } from '../../gateway/routing/served-routes';
-import { createCatalogueHandlers } from '../../gateway/upstream/catalogue-stand-in';
-import { DEFAULT_CATALOGUE } from '../catalogue/types';
+import { resolveServedRoutes } from '../../gateway/routing/served-routes';
 import { inProcessUpstream } from '../../gateway/upstream/in-process';
 import type { GatewayRuntime } from '../../gateway/runtime';
 import { createGatewayRuntime } from '../../gateway/runtime';
@@ -22,6 +20,7 @@ import { buildRouteTable } from '../../gateway/routing/route-table';
 import { createPipeline } from '../../gateway/pipeline/pipeline';
 import type { PipelinePlacement } from '../../gateway/pipeline/pipeline';
 import { createHttpUpstreams } from '../../gateway/upstream/http';
+import { catalogueUpstreamOf, createCatalogueUpstreams } from '../../gateway/upstream/catalogue-upstream';
 import { createUpstreamGuards } from '../../gateway/upstream/guard';
 import type { UpstreamGuards } from '../../gateway/upstream/guard';
 import type { RouteManifestEntry } from '../../codegen/manifest-types';
@@ -107,11 +106,15 @@ export async function startPlatform(
 
     // Before listen, because routes must exist then: generated/ when it matches contracts/, else a manifest built
     // here; and each contract directory of the catalogue, loaded and compiled now (a broken one is left out).
-    const catalogue = config.catalogue ?? DEFAULT_CATALOGUE;
+    const catalogue = config.catalogue;
     const served = await resolveServedRoutes({ root: config.root, catalogue, generated: { routes, contractsDigest }, logger });
     checkpoint();
 
     let started = false;
+    const metrics = createGatewayMetrics();
+    // The catalogue's upstreams (concord.yaml): pools, TLS files and credentials set up once, here.
+    const catalogueUpstreams = createCatalogueUpstreams(catalogue, { metrics });
+    cleanup.push(() => catalogueUpstreams.close());
     const app = buildApp({
       logger,
       ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
@@ -119,23 +122,26 @@ export async function startPlatform(
       // Only consulted once started, when `opening` has resolved.
       readiness: { database: async () => void (await (await opening).query('SELECT 1')) },
       readinessDetails: () => ({ contracts: served.contracts }),
+      upstreamStates: catalogueUpstreams.states,
     });
     // Routes come from the generated manifest and must exist before listen; the start-up gate holds them
     // at 503 until the contracts are checked and the database is ready.
     const runtime = lateBound<GatewayRuntime>('gateway runtime');
-    const metrics = createGatewayMetrics();
     app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
     const guards = createUpstreamGuards({ timeoutMs: config.upstreamTimeoutMs, metrics });
     const inProcess = inProcessUpstream(() => runtime.get().services, guards);
     const remote = remoteRoles(config, guards);
     if (remote) cleanup.push(() => remote.upstreams.close());
-    const catalogueUpstreams = createCatalogueHandlers(catalogue, metrics);
-    cleanup.push(() => catalogueUpstreams.close());
+    // Served from the catalogue wherever it runs: an operation naming a catalogue upstream, or a system operation
+    // whose system `systems:` maps to one. Every role proxies it itself, so no role hands it to another first.
+    const fromCatalogue = (route: RouteManifestEntry) => catalogueUpstreamOf(catalogue, route);
+    const roleOf = remote && ((route: RouteManifestEntry) => (fromCatalogue(route) ? undefined : remote.roleOf(route)));
     registerRoutes(app, buildRouteTable(served.routes), {
-      policies: createPipeline(runtime.get, served.routes, metrics, config.responseValidation, placementOf(config, remote?.roleOf)),
+      policies: createPipeline(runtime.get, served.routes, metrics, config.responseValidation, placementOf(config, roleOf)),
       handlerFor: (route) => {
-        if (!isBuiltInService(route.upstream)) return catalogueUpstreams.catalogueHandler(route.upstream, route);
-        const role = remote?.roleOf(route);
+        const upstream = fromCatalogue(route);
+        if (upstream) return catalogueUpstreams.handlerFor(upstream, route);
+        const role = roleOf?.(route);
         return role ? remote!.upstreams.handlerFor(role, route) : inProcess(route);
       },
     });

@@ -19,6 +19,7 @@ export function registerStart(program: Command, ctx: CommandContext): void {
     .addHelpText(
       'after',
       '\nEnvironment: PORT, HOST, CONCORD_DATA_DIR, DATABASE_URL, REDIS_URL, NATS_URL, CONCORD_SANDBOX, LOG_LEVEL;\n' +
+        'the upstream catalogue: concord.yaml at the project root, or CONCORD_CONFIG (check it with `concord config check`);\n' +
         'with --role: CONCORD_PROCESS_URL, CONCORD_SYSTEM_URL, CONCORD_UPSTREAM_TIMEOUT_MS (see README, "Roles");\n' +
         'with --role gateway in front of a non-Concord upstream: CONCORD_GATEWAY_IDEMPOTENCY=1.',
     )
