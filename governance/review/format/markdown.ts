@@ -10,7 +10,9 @@ const where = (l: { file: string; line?: number }) => code(`${l.file}${l.line ? 
 /** What a change says once its operation is named in its own column. */
 function detail(c: DiffChange): string {
   const op = c.location.operation;
-  return op && c.message.startsWith(`${op}: `) ? c.message.slice(op.length + 2) : c.message;
+  const text = op && c.message.startsWith(`${op}: `) ? c.message.slice(op.length + 2) : c.message;
+  // A level the repository chose is named as such, so a reader knows it is not the default.
+  return c.levelFrom ? `${text} (level ${c.level} set by ${c.levelFrom})` : text;
 }
 
 /** One shared schema change reaches every operation using it; one row lists them all. */
