@@ -22,6 +22,8 @@ export { LintInputError } from './input';
 export interface LintOptions {
   /** The project root: findings name files relative to it, and the canonical schemas are read from it. */
   root: string;
+  /** The largest file read, in bytes (default: the diff's, DEFAULT_MAX_FILE_MB). */
+  maxBytes?: number;
 }
 
 /** Spectral's severities 0–3 (error, warning, info, hint); its `hint` is our `info`. */
@@ -50,7 +52,7 @@ const order = (a: LintFinding, b: LintFinding) =>
  */
 export async function lintContracts(files: string[], opts: LintOptions): Promise<LintFinding[]> {
   const root = resolve(opts.root);
-  const inputs = await readInputs(root, files.length > 0 ? files : await discoverContractFiles(root));
+  const inputs = await readInputs(root, files.length > 0 ? files : await discoverContractFiles(root), opts.maxBytes);
   const documents = inputs.map(({ abs, text }) =>
     /\.json$/i.test(abs) ? new Document<unknown, JsonParserResult<unknown>>(text, Json, abs) : new Document(text, Yaml, abs),
   );

@@ -5,6 +5,7 @@ import { getAtPointer, joinPointer } from '../../codegen/contracts/json-pointer'
 import { forEachRef } from '../../codegen/contracts/refs';
 import type { JsonObject } from '../../codegen/contracts/types';
 import { isObject } from '../../codegen/contracts/types';
+import { parseJson } from './json-text';
 
 /**
  * The largest file read unless --max-file-size says otherwise: big enough for GitHub's and Stripe's descriptions,
@@ -57,6 +58,12 @@ export async function loadFile(abs: string, name: (abs: string) => string, maxBy
   }
   if (size > maxBytes) throw new GovernanceInputError(`${name(abs)}: larger than ${maxBytes} bytes (raise --max-file-size)`);
   const text = await readFile(abs, 'utf8');
+  // JSON parses a hundred times faster natively than as YAML; a large description is nearly always JSON.
+  const json = parseJson(text);
+  if (json !== undefined) {
+    if (!isObject(json)) throw new GovernanceInputError(`${name(abs)}: the document is not a mapping`);
+    return { abs, name: name(abs), doc: json, text };
+  }
   const parsed = parseDocument(text, { merge: false, uniqueKeys: true });
   if (parsed.errors.length > 0) throw new GovernanceInputError(`${name(abs)}: not valid YAML or JSON: ${parsed.errors[0]?.message ?? ''}`);
   const doc: unknown = parsed.toJS({ maxAliasCount: 1000 });
