@@ -30,7 +30,7 @@ export function majorOf(set: DocumentSet): number | undefined {
 }
 
 /** Ids that enforce the deprecation policy: errors, but not changes that break a client today. */
-const POLICY_IDS = new Set(['deprecated-without-sunset', 'sunset-too-soon', 'sunset-removed', 'sunset-unparsable']);
+const POLICY_IDS = new Set(['deprecated-without-sunset', 'sunset-too-soon', 'sunset-removed', 'sunset-unparsable', 'stability-level-invalid']);
 const POLICY_SUFFIXES = ['-property-deprecated-without-sunset', '-property-sunset-too-soon', '-property-sunset-unparsable'];
 
 /** A change that breaks a client today; the per-file verdict that summarises them is not one itself. */

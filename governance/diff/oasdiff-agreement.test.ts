@@ -63,3 +63,10 @@ describe('agreement with oasdiff on its own checker test pairs', () => {
     expect(strict.overReported.length).toBeGreaterThan(relaxed.overReported.length);
   });
 });
+
+describe('the deliberate differences', () => {
+  it('are each listed in governance/README.md', () => {
+    const readme = readFileSync(join(__dirname, '../README.md'), 'utf8');
+    expect(cases.filter((c) => c.deliberate && !readme.includes(`| \`${c.name}\` |`)).map((c) => c.name)).toEqual([]);
+  });
+});
