@@ -27,6 +27,16 @@ function grouped(changes: readonly DiffChange[]): Array<{ change: DiffChange; op
   return [...rows.values()];
 }
 
+/** The levels the repository's severity file set, so a reader knows which verdicts are the team's own choice. */
+function configuredLevels(changes: readonly DiffChange[]): string | undefined {
+  const byFile = new Map<string, Map<string, string>>();
+  for (const c of changes) if (c.levelFrom) (byFile.get(c.levelFrom) ?? byFile.set(c.levelFrom, new Map()).get(c.levelFrom))?.set(c.id, c.level);
+  if (byFile.size === 0) return undefined;
+  return [...byFile]
+    .map(([file, levels]) => `Rule levels set by ${code(file)}: ${[...levels].map(([id, level]) => `${code(id)} → ${level}`).join(', ')}.`)
+    .join(' ');
+}
+
 function changeTable(changes: readonly DiffChange[]): string[] {
   const lines = ['| Rule | Change | Operations | Location |', '|---|---|---|---|'];
   for (const { change, operations } of grouped(changes)) {
@@ -54,6 +64,8 @@ export function renderReviewMarkdown(report: ReviewReport): string {
   }
   if (report.summary.contracts.length === 0) out.push('| no contract changed | 0 | 0 | 0 | 0 | — |');
   out.push('');
+  const configured = configuredLevels(report.changes);
+  if (configured) out.push(configured, '');
 
   if (report.proposals.length > 0) {
     out.push('### What to do instead', '');
