@@ -11,7 +11,7 @@ import { renderReviewMarkdown } from '../../../governance/review/format/markdown
 import { renderReviewSarif } from '../../../governance/review/format/sarif';
 import { CliFailure } from '../admin-client';
 import type { CommandContext } from '../context';
-import { governanceOptions, parseGovernanceOptions, severityOf } from './contracts-options';
+import { governanceOptions, maxFileBytes, parseGovernanceOptions, severityOf } from './contracts-options';
 import type { GovernanceOptions } from './contracts-options';
 
 const FORMATS = ['markdown', 'json', 'sarif'] as const;
@@ -72,7 +72,15 @@ or lint error on changed parts, or a consumer pact it breaks), 2 for bad input, 
       let report: ReviewReport;
       try {
         out.progress(`reviewing ${revisions.base.label} → ${revisions.head.label}`);
-        report = await buildReview({ base: revisions.base, head: revisions.head, pactFiles: await listPactFiles(pactDir), root, policy, progress: out.progress });
+        report = await buildReview({
+          base: revisions.base,
+          head: revisions.head,
+          pactFiles: await listPactFiles(pactDir),
+          root,
+          policy,
+          progress: out.progress,
+          maxBytes: maxFileBytes(opts),
+        });
       } finally {
         await revisions.dispose();
       }
