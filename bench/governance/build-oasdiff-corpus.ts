@@ -12,6 +12,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
+import type { AgreementCase } from '../../governance/diff/agreement';
 
 const [gitDir, commit = 'HEAD'] = process.argv.slice(2);
 if (!gitDir) {
@@ -34,16 +35,8 @@ for (const m of show('checker/rules.go').matchAll(/newBackwardCompatibilityRule\
   if (id) idLevel.set(id, m[2] as string);
 }
 
-interface Case {
-  name: string;
-  test: string;
-  base: string;
-  revision: string;
-  breaking: boolean;
-  oasdiffIds: string[];
-  minSunsetDays?: number;
-  scope?: string;
-}
+/** The harness's case, as written to manifest.json, with every test that loads the pair. */
+type Case = Omit<AgreementCase, 'deliberate'> & { tests?: string[] };
 const HELPERS: Record<string, string> = { deprecationFile: 'deprecation', paramDeprecationFile: 'param-deprecation', requiredPropertyFile: 'required-properties' };
 const cases: Case[] = [];
 const dataFiles = new Set<string>();
@@ -72,7 +65,7 @@ for (const f of files.filter((f) => f.endsWith('_test.go'))) {
     else if (ids.length > 0) breaking = ids.some((id) => idLevel.get(id) === 'ERR');
     else continue;
     const [base, revision] = opens as [string, string];
-    cases.push({ name, test: f, base, revision, breaking, oasdiffIds: ids, ...(policy ? { minSunsetDays: Number(policy[2]) } : {}), ...(single ? { scope: single.toLowerCase() } : {}) });
+    cases.push({ name, test: f, base, revision, breaking, oasdiffIds: ids, ...(policy ? { minSunsetDays: Number(policy[2]) } : {}), ...(single ? { scope: single.toLowerCase() as 'request' | 'response' } : {}) });
     dataFiles.add(base);
     dataFiles.add(revision);
   }
@@ -84,11 +77,11 @@ const byPair = new Map<string, Case>();
 for (const c of cases) {
   const key = `${c.base}|${c.revision}`;
   const seen = byPair.get(key);
-  if (!seen) byPair.set(key, { ...c, tests: [c.name] } as Case);
+  if (!seen) byPair.set(key, { ...c, tests: [c.name] });
   else {
     seen.breaking ||= c.breaking;
     seen.oasdiffIds = [...new Set([...seen.oasdiffIds, ...c.oasdiffIds])];
-    (seen as Case & { tests: string[] }).tests.push(c.name);
+    seen.tests?.push(c.name);
     if (seen.scope !== c.scope) delete seen.scope;
     if (c.minSunsetDays !== undefined && seen.minSunsetDays !== c.minSunsetDays) seen.minSunsetDays = Math.max(seen.minSunsetDays ?? 0, c.minSunsetDays);
   }
