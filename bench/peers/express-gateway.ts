@@ -4,35 +4,22 @@
  * config in a temp dir. Its jwt policy supports HS256/RS256 (not ES256): the bench uses HS256 with a shared secret.
  */
 import { randomBytes } from 'node:crypto';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { answers, freePort, startProcess, waitUntil } from './proc';
 import type { Target } from './target';
-import { capture } from './tools';
+import { ensureCachedPackages } from './npm-cache';
 
 export const EXPRESS_GATEWAY_VERSION = '1.16.11';
 const ISSUER = 'urn:concord:bench';
 const AUDIENCE = 'urn:concord:api';
 
-export function cacheDir(): string {
-  return process.env.CONCORD_BENCH_CACHE ?? join(homedir(), '.cache', 'concord-bench');
-}
-
 /** The installed package dir; `npm install express-gateway@1.16.11` into the cache on first use. */
 export async function ensureExpressGateway(log: (msg: string) => void): Promise<string> {
-  const dir = join(cacheDir(), 'express-gateway');
-  const pkgDir = join(dir, 'node_modules', 'express-gateway');
-  const installed = await readFile(join(pkgDir, 'package.json'), 'utf8').then((s) => (JSON.parse(s) as { version: string }).version, () => undefined);
-  if (installed === EXPRESS_GATEWAY_VERSION) return pkgDir;
-  await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'concord-bench-express-gateway', private: true }));
-  log(`installing express-gateway@${EXPRESS_GATEWAY_VERSION} into ${dir}`);
-  // In the cache dir (cwd), never in the repo: npm installs into the project it runs in.
-  const res = await capture('npm', ['install', '--no-audit', '--no-fund', `express-gateway@${EXPRESS_GATEWAY_VERSION}`], 600_000, dir);
-  if (res.code !== 0) throw new Error(`npm install express-gateway@${EXPRESS_GATEWAY_VERSION} failed (exit ${res.code}):\n${res.stderr.slice(-2000)}`);
-  return pkgDir;
+  const dirs = await ensureCachedPackages('express-gateway', { 'express-gateway': EXPRESS_GATEWAY_VERSION }, log);
+  return dirs['express-gateway'] as string;
 }
 
 export function gatewayConfig(port: number, upstreamUrl: string, secret: string): string {

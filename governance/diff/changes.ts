@@ -3,6 +3,7 @@ import type { SchemaPair } from './schema-diff';
 import type { FindingLocation, Level } from '../types';
 import { lineMapper } from '../model/line-of-pointer';
 import { ruleLevel } from './rules';
+import type { SeverityConfig } from './severity';
 
 export interface DiffChange {
   id: string;
@@ -11,6 +12,8 @@ export interface DiffChange {
   location: FindingLocation;
   /** The contract file this change was found by comparing (the location may be a file it references). */
   contract: string;
+  /** Set when the level comes from the repository's severity file rather than the rule table: that file. */
+  levelFrom?: string;
 }
 
 /** Collects changes, locating each in the file it concerns: the revision's, or the base's for what was removed. */
@@ -20,6 +23,7 @@ export class ChangeCollector {
   constructor(
     private readonly sets: SchemaPair,
     private readonly contract: string,
+    private readonly severity?: SeverityConfig,
   ) {}
 
   add(id: string, message: string, at: Located, side: 'base' | 'revision', operation?: string): void {
@@ -30,6 +34,14 @@ export class ChangeCollector {
       file.lines ??= lineMapper(file.text);
       location.line = file.lines(at.pointer);
     }
-    this.changes.push({ id, level: ruleLevel(id), message, location, contract: this.contract });
+    const configured = this.severity?.levels.get(id);
+    this.changes.push({
+      id,
+      level: configured ?? ruleLevel(id),
+      message,
+      location,
+      contract: this.contract,
+      ...(configured && this.severity ? { levelFrom: this.severity.file } : {}),
+    });
   }
 }

@@ -30,10 +30,12 @@ export function majorOf(set: DocumentSet): number | undefined {
 }
 
 /** Ids that enforce the deprecation policy: errors, but not changes that break a client today. */
-const POLICY_IDS = new Set(['deprecated-without-sunset', 'sunset-too-soon', 'sunset-removed']);
+const POLICY_IDS = new Set(['deprecated-without-sunset', 'sunset-too-soon', 'sunset-removed', 'sunset-unparsable', 'stability-level-invalid']);
+const POLICY_SUFFIXES = ['-property-deprecated-without-sunset', '-property-sunset-too-soon', '-property-sunset-unparsable'];
 
 /** A change that breaks a client today; the per-file verdict that summarises them is not one itself. */
-export const isBreaking = (c: Pick<DiffChange, 'id' | 'level'>): boolean => c.level === 'error' && !POLICY_IDS.has(c.id) && c.id !== 'breaking-change-needs-new-major';
+export const isBreaking = (c: Pick<DiffChange, 'id' | 'level'>): boolean =>
+  c.level === 'error' && !POLICY_IDS.has(c.id) && !POLICY_SUFFIXES.some((s) => c.id.endsWith(s)) && c.id !== 'breaking-change-needs-new-major';
 
 /**
  * Compares one contract with its revision. Inside one major, a breaking change is an error and the file gets
@@ -46,7 +48,7 @@ export function diffDocuments(base: DocumentSet, revision: DocumentSet, policy: 
   const baseMajor = majorOf(base);
   const revisionMajor = majorOf(revision);
   const sameMajor = baseMajor === revisionMajor;
-  const out = new ChangeCollector({ base, revision }, contract);
+  const out = new ChangeCollector({ base, revision }, contract, policy.severity);
   if (kind === 'openapi') diffOpenApi({ base, revision }, out, policy, !sameMajor);
   else diffAsyncApi({ base, revision }, out);
 
@@ -59,7 +61,7 @@ export function diffDocuments(base: DocumentSet, revision: DocumentSet, policy: 
     const next = nextMajorName(revision, revisionMajor);
     changes.push({
       id: 'breaking-change-needs-new-major',
-      level: RULES.get('breaking-change-needs-new-major')?.level ?? 'error',
+      level: policy.severity?.levels.get('breaking-change-needs-new-major') ?? RULES.get('breaking-change-needs-new-major')?.level ?? 'error',
       message:
         `${breaking.length} breaking change${breaking.length === 1 ? '' : 's'} inside ${revision.entry.name}, which is one major version. ` +
         `Publish ${next} with these changes instead, and deprecate ${basename(revision.entry.abs)} with an x-sunset date.`,

@@ -6,6 +6,7 @@ import type { DiffChange } from './changes';
 import type { DeprecationPolicy } from './deprecation';
 import { DEFAULT_MIN_SUNSET_DAYS } from './deprecation';
 import { diffDocuments } from './diff-documents';
+import type { SeverityConfig } from './severity';
 
 export interface DiffOptions {
   /** YYYY-MM-DD; defaults to the current UTC day. */
@@ -13,6 +14,9 @@ export interface DiffOptions {
   minSunsetDays?: number;
   /** Files are shown relative to this directory (default: the working directory). */
   root?: string;
+  /** The largest file read (default DEFAULT_MAX_FILE_MB). */
+  maxBytes?: number;
+  severity?: SeverityConfig;
 }
 
 export interface DiffResult {
@@ -20,14 +24,18 @@ export interface DiffResult {
 }
 
 export function policyOf(opts: DiffOptions): DeprecationPolicy {
-  return { today: opts.today ?? new Date().toISOString().slice(0, 10), minSunsetDays: opts.minSunsetDays ?? DEFAULT_MIN_SUNSET_DAYS };
+  return {
+    today: opts.today ?? new Date().toISOString().slice(0, 10),
+    minSunsetDays: opts.minSunsetDays ?? DEFAULT_MIN_SUNSET_DAYS,
+    ...(opts.severity ? { severity: opts.severity } : {}),
+  };
 }
 
 /** `concord contracts diff BASE_FILE REVISION_FILE`: two files on disk, with whatever they `$ref`. */
 export async function diffFiles(baseAbs: string, revisionAbs: string, opts: DiffOptions): Promise<DiffResult> {
   const root = opts.root ?? process.cwd();
   const name = (abs: string) => toPosix(relative(root, abs));
-  const loaded = await Promise.allSettled([loadDocumentSet(resolve(baseAbs), name), loadDocumentSet(resolve(revisionAbs), name)]);
+  const loaded = await Promise.allSettled([loadDocumentSet(resolve(baseAbs), name, new Map(), opts.maxBytes), loadDocumentSet(resolve(revisionAbs), name, new Map(), opts.maxBytes)]);
   // Both files' problems, base first, whichever finished loading first.
   const failures = loaded.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
   if (failures.length > 0) {

@@ -27,11 +27,12 @@ export async function diffTrees(
   headRoot: string,
   policy: DeprecationPolicy,
   caches: { base: FileCache; head: FileCache } = { base: new Map(), head: new Map() },
+  maxBytes?: number,
 ): Promise<TreeDiff> {
   const rels = async (root: string) => (await discoverContractFiles(root)).map((abs) => toPosix(relative(root, abs))).filter(isEntry);
   const [baseRels, headRels] = await Promise.all([rels(baseRoot), rels(headRoot)]);
   const all = [...new Set([...baseRels, ...headRels])].sort();
-  const load = (root: string, rel: string) => loadDocumentSet(join(root, rel), (abs) => toPosix(relative(root, abs)), root === baseRoot ? caches.base : caches.head);
+  const load = (root: string, rel: string) => loadDocumentSet(join(root, rel), (abs) => toPosix(relative(root, abs)), root === baseRoot ? caches.base : caches.head, maxBytes);
   const changes: DiffChange[] = [];
   const compared: string[] = [];
   for (const rel of all) {

@@ -3,11 +3,12 @@ import type { Located } from '../model/document-set';
 import { asObject, child, deref } from '../model/document-set';
 import type { ChangeCollector } from './changes';
 import type { DeprecationPolicy } from './deprecation';
-import { isPast, isTooSoon } from './deprecation';
+import { isPast, judgeSunset, parseSunset } from './deprecation';
 import type { OperationView } from './openapi-operations';
 import { operationsOf } from './openapi-operations';
 import type { SchemaContext } from './rules';
-import type { SchemaPair } from './schema-diff';
+import { SCHEMA_CONTEXTS } from './rules';
+import type { SchemaDiffOptions, SchemaPair } from './schema-diff';
 import { diffSchemas } from './schema-diff';
 
 interface Ctx {
@@ -31,15 +32,17 @@ export function diffOpenApi(sets: SchemaPair, out: ChangeCollector, policy: Depr
       diffOperation(ctx, b, r);
       continue;
     }
-    if (b.deprecation.deprecated && b.deprecation.sunset && isPast(b.deprecation.sunset, policy)) {
-      out.add('deprecated-operation-removed-after-sunset', `${b.label}: removed after its sunset on ${b.deprecation.sunset}`, b.at, 'base', b.label);
+    // Without a minimum notice (--min-sunset-days 0), a deprecated operation without a sunset may go at any time.
+    const noticeDue = b.deprecation.sunset ? !isPast(b.deprecation.sunset, policy) : policy.minSunsetDays > 0;
+    if (b.deprecation.deprecated && !noticeDue) {
+      out.add('deprecated-operation-removed-after-sunset', `${b.label}: removed after its sunset on ${b.deprecation.sunset ?? '(none set)'}`, b.at, 'base', b.label);
     } else if (b.deprecation.deprecated) {
       const when = b.deprecation.sunset ? `before its sunset on ${b.deprecation.sunset}` : 'and it never had a sunset date';
       out.add('deprecated-operation-removed-before-sunset', `${b.label}: deprecated operation removed ${when}`, b.at, 'base', b.label);
     } else if (!revisionPaths.has(b.pathKey)) {
       if (reportedPaths.has(b.pathKey)) continue;
       reportedPaths.add(b.pathKey);
-      out.add('path-removed', `path ${b.path} removed`, { ...b.at, pointer: b.at.pointer.replace(/\/[^/]+$/, '') }, 'base', b.label);
+      out.add(`${b.kind}-removed`, `${b.kind} ${b.path} removed`, { ...b.at, pointer: b.at.pointer.replace(/\/[^/]+$/, '') }, 'base', b.label);
     } else {
       out.add('operation-removed', `${b.label}: operation removed`, b.at, 'base', b.label);
     }
@@ -48,7 +51,7 @@ export function diffOpenApi(sets: SchemaPair, out: ChangeCollector, policy: Depr
   for (const [key, r] of revision) {
     if (base.has(key)) continue;
     if (!basePaths.has(r.pathKey)) {
-      if (!addedPaths.has(r.pathKey)) out.add('path-added', `path ${r.path} added`, { ...r.at, pointer: r.at.pointer.replace(/\/[^/]+$/, '') }, 'revision', r.label);
+      if (!addedPaths.has(r.pathKey)) out.add(`${r.kind}-added`, `${r.kind} ${r.path} added`, { ...r.at, pointer: r.at.pointer.replace(/\/[^/]+$/, '') }, 'revision', r.label);
       addedPaths.add(r.pathKey);
     } else {
       out.add('operation-added', `${r.label}: operation added`, r.at, 'revision', r.label);
@@ -58,11 +61,27 @@ export function diffOpenApi(sets: SchemaPair, out: ChangeCollector, policy: Depr
 }
 
 function diffOperation(ctx: Ctx, b: OperationView, r: OperationView): void {
+  checkStability(ctx, b, r);
   checkDeprecation(ctx, b, r);
   diffSecurity(ctx, b, r);
   diffParameters(ctx, b, r);
   diffRequestBody(ctx, b, r);
   diffResponses(ctx, b, r);
+}
+
+/** oasdiff's x-stability-level: an operation may only move up, draft to alpha to beta to stable. */
+const STABILITY = ['draft', 'alpha', 'beta', 'stable'];
+function checkStability(ctx: Ctx, b: OperationView, r: OperationView): void {
+  const [bs, rs] = [b.node['x-stability-level'], r.node['x-stability-level']];
+  if (bs === undefined && rs === undefined) return;
+  const bad = [bs, rs].find((s) => s !== undefined && !STABILITY.includes(s as string));
+  if (bad !== undefined) {
+    ctx.out.add('stability-level-invalid', `${r.label}: x-stability-level ${JSON.stringify(bad)} is not one of ${STABILITY.join(', ')}`, r.at, 'revision', r.label);
+    return;
+  }
+  // No level means stable.
+  const rank = (s: unknown) => STABILITY.indexOf((s as string | undefined) ?? 'stable');
+  if (rank(rs) < rank(bs)) ctx.out.add('stability-decreased', `${r.label}: x-stability-level went down from ${String(bs ?? 'stable')} to ${String(rs)}`, r.at, 'revision', r.label);
 }
 
 function checkDeprecation(ctx: Ctx, b: OperationView, r: OperationView): void {
@@ -77,21 +96,23 @@ function checkDeprecation(ctx: Ctx, b: OperationView, r: OperationView): void {
       out.add('sunset-removed', `${r.label}: still deprecated, but its sunset date (${b.deprecation.sunset}) was removed`, r.at, 'revision', r.label);
     } else if (r.deprecation.sunset !== b.deprecation.sunset) {
       checkSunset(ctx, r, b.deprecation.sunset);
+    } else if (r.deprecation.sunset !== undefined && parseSunset(r.deprecation.sunset) === undefined) {
+      checkSunset(ctx, r, undefined);
     }
   }
 }
 
 function checkSunset(ctx: Ctx, r: OperationView, previous: string | undefined): void {
+  reportSunset(ctx, r.deprecation.sunset, previous, r.label, r.at, r.label);
+}
+
+/** The deprecation policy for an operation or a parameter (`what` names it). */
+function reportSunset(ctx: Ctx, sunset: string | undefined, previous: string | undefined, what: string, at: Located, operation: string): void {
   const { out, policy } = ctx;
-  const sunset = r.deprecation.sunset;
-  if (!sunset) {
-    out.add('deprecated-without-sunset', `${r.label}: deprecated without an x-sunset date`, r.at, 'revision', r.label);
-    return;
-  }
-  // Moving a sunset later never shortens notice; only a new or earlier date is checked against the minimum.
-  if ((previous === undefined || sunset < previous) && isTooSoon(sunset, policy)) {
-    out.add('sunset-too-soon', `${r.label}: sunset ${sunset} gives less than ${policy.minSunsetDays} days' notice from ${policy.today}`, r.at, 'revision', r.label);
-  }
+  const verdict = judgeSunset(sunset, previous, policy);
+  if (verdict === 'missing') out.add('deprecated-without-sunset', `${what}: deprecated without an x-sunset date`, at, 'revision', operation);
+  else if (verdict === 'unparsable') out.add('sunset-unparsable', `${what}: x-sunset ${JSON.stringify(sunset ?? previous)} is not a date (YYYY-MM-DD)`, at, 'revision', operation);
+  else if (verdict === 'too-soon') out.add('sunset-too-soon', `${what}: sunset ${String(sunset)} gives less than ${policy.minSunsetDays} days' notice from ${policy.today}`, at, 'revision', operation);
 }
 
 function diffSecurity(ctx: Ctx, b: OperationView, r: OperationView): void {
@@ -117,11 +138,20 @@ function diffParameters(ctx: Ctx, b: OperationView, r: OperationView): void {
     const bn = asObject(bp.node);
     const name = `${String(bn.in)} parameter ${String(bn.name)}`;
     if (!rp) {
-      out.add('request-parameter-removed', `${r.label}: ${name} removed`, r.at, 'revision', r.label);
+      const sunset = typeof bn['x-sunset'] === 'string' ? bn['x-sunset'] : undefined;
+      if (bn.deprecated !== true) out.add('request-parameter-removed', `${r.label}: ${name} removed`, r.at, 'revision', r.label);
+      else if (sunset !== undefined && parseSunset(sunset) === undefined) reportSunset(ctx, sunset, undefined, `${r.label}: ${name}`, r.at, r.label);
+      else if (sunset !== undefined ? isPast(parseSunset(sunset) as string, ctx.policy) : ctx.policy.minSunsetDays === 0) {
+        out.add('deprecated-parameter-removed-after-sunset', `${r.label}: deprecated ${name} removed after its sunset on ${sunset ?? '(none set)'}`, r.at, 'revision', r.label);
+      } else {
+        const when = sunset ? `before its sunset on ${sunset}` : 'and it never had a sunset date';
+        out.add('deprecated-parameter-removed-before-sunset', `${r.label}: deprecated ${name} removed ${when}`, r.at, 'revision', r.label);
+      }
       continue;
     }
     const rn = asObject(rp.node);
     const rname = `${String(rn.in)} parameter ${String(rn.name)}`;
+    diffParameterDeprecation(ctx, bn, rn, `${r.label}: ${rname}`, rp, r.label);
     if (bn.required !== true && rn.required === true) out.add('request-parameter-became-required', `${r.label}: ${rname} became required`, rp, 'revision', r.label);
     if (bn.required === true && rn.required !== true) out.add('request-parameter-became-optional', `${r.label}: ${rname} became optional`, rp, 'revision', r.label);
     const bs = parameterSchema(bp);
@@ -139,6 +169,20 @@ function diffParameters(ctx: Ctx, b: OperationView, r: OperationView): void {
       'revision',
       r.label,
     );
+  }
+}
+
+function diffParameterDeprecation(ctx: Ctx, bn: Record<string, unknown>, rn: Record<string, unknown>, what: string, at: Located, operation: string): void {
+  const sunsetOf = (n: Record<string, unknown>) => (typeof n['x-sunset'] === 'string' ? n['x-sunset'] : undefined);
+  const [bs, rs] = [sunsetOf(bn), sunsetOf(rn)];
+  if (bn.deprecated !== true && rn.deprecated === true) {
+    ctx.out.add('request-parameter-deprecated', `${what}: deprecated${rs ? `, sunset ${rs}` : ''}`, at, 'revision', operation);
+    reportSunset(ctx, rs, undefined, what, at, operation);
+  } else if (bn.deprecated === true && rn.deprecated !== true) {
+    ctx.out.add('request-parameter-reactivated', `${what}: no longer deprecated`, at, 'revision', operation);
+  } else if (bn.deprecated === true && rn.deprecated === true && bs !== rs) {
+    if (bs && !rs) ctx.out.add('sunset-removed', `${what}: still deprecated, but its sunset date (${bs}) was removed`, at, 'revision', operation);
+    else reportSunset(ctx, rs, bs, what, at, operation);
   }
 }
 
@@ -190,10 +234,13 @@ function diffContent(ctx: Ctx, side: 'request' | 'response', bContent: Located, 
     const bs = child(bContent, mt, 'schema');
     const rs = child(rContent, mt, 'schema');
     if (bs.node !== undefined && rs.node !== undefined) {
-      schemaChanges(ctx, side === 'request' ? 'request-body' : 'response-body', bs, rs, `${what} ${mt}`, operation);
+      schemaChanges(ctx, side === 'request' ? 'request-body' : 'response-body', bs, rs, `${what} ${mt}`, operation, { looseScalars: isTextual(mt) });
     }
   }
 }
+
+/** XML and form bodies carry every scalar as text, so their schema types are not compared as JSON's. */
+const isTextual = (mediaType: string): boolean => /[/+]xml\b|^application\/x-www-form-urlencoded\b|^multipart\/form-data\b/i.test(mediaType);
 
 function diffResponses(ctx: Ctx, b: OperationView, r: OperationView): void {
   const { out, sets } = ctx;
@@ -215,7 +262,15 @@ function diffResponses(ctx: Ctx, b: OperationView, r: OperationView): void {
     const br = deref(sets.base, child(bResponses, code));
     diffContent(ctx, 'response', child(br, 'content'), child(rr, 'content'), `${r.label}: response ${code}`, r.label);
     diffHeaders(ctx, child(br, 'headers'), child(rr, 'headers'), `${r.label}: response ${code}`, r.label);
+    diffLinks(ctx, child(br, 'links'), child(rr, 'links'), `${r.label}: response ${code}`, r.label);
   }
+}
+
+function diffLinks(ctx: Ctx, bLinks: Located, rLinks: Located, what: string, operation: string): void {
+  const bNames = Object.keys(asObject(bLinks.node));
+  const rNames = Object.keys(asObject(rLinks.node));
+  for (const name of bNames) if (!rNames.includes(name)) ctx.out.add('response-link-removed', `${what}: link ${name} removed`, rLinks, 'revision', operation);
+  for (const name of rNames) if (!bNames.includes(name)) ctx.out.add('response-link-added', `${what}: link ${name} added`, child(rLinks, name), 'revision', operation);
 }
 
 function diffHeaders(ctx: Ctx, bHeaders: Located, rHeaders: Located, what: string, operation: string): void {
@@ -244,9 +299,24 @@ function diffHeaders(ctx: Ctx, bHeaders: Located, rHeaders: Located, what: strin
 }
 
 /** Runs the schema diff in a context and reports each change under that context's rule id. */
-export function schemaChanges(ctx: Pick<Ctx, 'sets' | 'out'>, context: SchemaContext, b: Located, r: Located, what: string, operation: string): void {
-  diffSchemas(ctx.sets, b, r, (c) => {
-    const field = c.field === '' ? '' : ` property ${c.field}:`;
-    ctx.out.add(`${context}-${c.kind}`, `${what}:${field} ${c.detail}`, c.at, c.side, operation);
-  });
+export function schemaChanges(
+  ctx: Pick<Ctx, 'sets' | 'out'> & { policy?: DeprecationPolicy },
+  context: SchemaContext,
+  b: Located,
+  r: Located,
+  what: string,
+  operation: string,
+  opts: Pick<SchemaDiffOptions, 'looseScalars'> = {},
+): void {
+  const direction = SCHEMA_CONTEXTS[context];
+  diffSchemas(
+    ctx.sets,
+    b,
+    r,
+    (c) => {
+      const field = c.field === '' ? '' : ` property ${c.field}:`;
+      ctx.out.add(`${context}-${c.kind}`, `${what}:${field} ${c.detail}`, c.at, c.side, operation);
+    },
+    { direction, ...opts, ...(ctx.policy ? { policy: ctx.policy } : {}) },
+  );
 }

@@ -8,6 +8,8 @@ import { deprecationOf } from './deprecation';
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
 export interface OperationView {
+  /** A path's operation, a webhook's, or a callback's of some operation. */
+  kind: 'path' | 'webhook' | 'callback';
   /** Method and path template with parameter names blanked: renaming `{id}` to `{orderId}` is the same operation. */
   key: string;
   pathKey: string;
@@ -26,33 +28,55 @@ export interface OperationView {
  * different majors, `/v1/` and `/v2/` are blanked as well so that v1's operations meet their v2 successors.
  */
 export function operationsOf(set: DocumentSet, ignoreVersionSegment: boolean): Map<string, OperationView> {
-  const doc = set.entry.doc;
   const ops = new Map<string, OperationView>();
   const paths = child(root(set), 'paths');
-  if (!isObject(paths.node)) return ops;
-  for (const path of Object.keys(paths.node)) {
-    const pathItem = deref(set, child(paths, path));
-    const pathKey = normalizePath(path, ignoreVersionSegment);
-    for (const method of METHODS) {
-      const at = child(pathItem, method);
-      if (!isObject(at.node)) continue;
-      const node = at.node;
-      const id = typeof node.operationId === 'string' ? ` (${node.operationId})` : '';
-      ops.set(`${method.toUpperCase()} ${pathKey}`, {
-        key: `${method.toUpperCase()} ${pathKey}`,
-        pathKey,
-        method: method.toUpperCase(),
-        path,
-        label: `${method.toUpperCase()} ${path}${id}`,
-        at,
-        node,
-        deprecation: deprecationOf(node, doc),
-        parameters: parametersOf(set, path, pathItem, at),
-        scopes: scopesOf(node.security ?? doc.security),
-      });
+  if (isObject(paths.node)) {
+    for (const path of Object.keys(paths.node)) {
+      addPathItem(set, ops, deref(set, child(paths, path)), path, normalizePath(path, ignoreVersionSegment), 'path', '');
+    }
+  }
+  // Webhooks (OpenAPI 3.1) are keyed by name; their operations are judged like any other, as oasdiff does.
+  const webhooks = child(root(set), 'webhooks');
+  if (isObject(webhooks.node)) {
+    for (const name of Object.keys(webhooks.node)) addPathItem(set, ops, deref(set, child(webhooks, name)), name, `webhook ${name}`, 'webhook', 'WEBHOOK ');
+  }
+  // Callbacks hang off an operation: keyed by it, the callback's name and its runtime expression.
+  for (const op of [...ops.values()]) {
+    const callbacks = child(op.at, 'callbacks');
+    if (!isObject(callbacks.node)) continue;
+    for (const name of Object.keys(callbacks.node)) {
+      const cb = deref(set, child(callbacks, name));
+      if (!isObject(cb.node)) continue;
+      for (const expression of Object.keys(cb.node)) {
+        addPathItem(set, ops, deref(set, child(cb, expression)), expression, `${op.key} callback ${name}`, 'callback', `${op.key} callback ${name} `);
+      }
     }
   }
   return ops;
+}
+
+function addPathItem(set: DocumentSet, ops: Map<string, OperationView>, pathItem: Located, path: string, pathKey: string, kind: OperationView['kind'], prefix: string): void {
+  const doc = set.entry.doc;
+  for (const method of METHODS) {
+    const at = child(pathItem, method);
+    if (!isObject(at.node)) continue;
+    const node = at.node;
+    const id = typeof node.operationId === 'string' ? ` (${node.operationId})` : '';
+    const key = `${prefix}${method.toUpperCase()} ${pathKey}`;
+    ops.set(key, {
+      kind,
+      key,
+      pathKey,
+      method: method.toUpperCase(),
+      path,
+      label: `${prefix}${method.toUpperCase()} ${path}${id}`,
+      at,
+      node,
+      deprecation: deprecationOf(node, doc),
+      parameters: parametersOf(set, path, pathItem, at),
+      scopes: scopesOf(node.security ?? doc.security),
+    });
+  }
 }
 
 export function normalizePath(path: string, ignoreVersionSegment: boolean): string {

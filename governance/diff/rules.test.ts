@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../platform/testing/temp-dir';
-import { RULES, SCHEMA_CHANGE_KINDS, SCHEMA_CONTEXTS } from './rules';
+import { OASDIFF_ALIASES, RULES, SCHEMA_CHANGE_KINDS, SCHEMA_CONTEXTS } from './rules';
 
 describe('the diff rule table', () => {
   const readme = readFileSync(join(REPO_ROOT, 'governance', 'README.md'), 'utf8');
@@ -23,5 +23,16 @@ describe('the diff rule table', () => {
     expect(RULES.get('request-body-enum-value-added')?.level).toBe('info');
     expect(RULES.get('sent-message-payload-property-removed-required')?.level).toBe('error');
     expect(RULES.get('received-message-payload-property-removed-required')?.level).toBe('warning');
+  });
+});
+
+describe('oasdiff aliases', () => {
+  it('name existing Concord ids and are listed in governance/README.md', () => {
+    const readme = readFileSync(join(__dirname, '../README.md'), 'utf8');
+    const problems = Object.entries(OASDIFF_ALIASES).flatMap(([alias, ids]) => [
+      ...ids.filter((id) => !RULES.has(id)).map((id) => `${alias} → unknown ${id}`),
+      ...(readme.includes(`| \`${alias}\` | ${ids.map((x) => `\`${x}\``).join(', ')} |`) ? [] : [`${alias} not in README`]),
+    ]);
+    expect(problems).toEqual([]);
   });
 });

@@ -107,13 +107,14 @@ components:
     const text = await write('notes.txt', 'hello');
     const big = await write('big.yaml', `x: "${'a'.repeat(2 * 1024 * 1024)}"\n`);
     const missing = join(dir.path, 'nope.yaml');
-    const err = await lintContracts([missing, text, big, dir.path], { root: dir.path }).catch((e: unknown) => e);
+    // The limit is --max-file-size (default 16 MB); 2 MB here keeps the test file small.
+    const err = await lintContracts([missing, text, big, dir.path], { root: dir.path, maxBytes: 2 * 1024 * 1024 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LintInputError);
     expect((err as LintInputError).exitCode).toBe(2);
     expect((err as LintInputError).problems).toEqual([
       'nope.yaml: no such file',
       'notes.txt: not a YAML or JSON file (expected .yaml, .yml or .json)',
-      `big.yaml: ${2 * 1024 * 1024 + 6} bytes is over the 2 MB limit for a contract file`,
+      `big.yaml: ${2 * 1024 * 1024 + 6} bytes is over the 2 MB limit for a contract file (raise --max-file-size)`,
       '.: is a directory; name contract files, or none to lint every contract',
     ]);
     expect((err as Error).message).toMatch(/^4 files cannot be linted:\n {2}nope\.yaml: no such file\n/);

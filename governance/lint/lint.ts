@@ -27,6 +27,8 @@ export interface LintOptions {
    * advice only: every error is reported as a warning. `concord` (the default): as found.
    */
   profile?: 'concord' | 'import';
+  /** The largest file read, in bytes (default: the diff's, DEFAULT_MAX_FILE_MB). */
+  maxBytes?: number;
 }
 
 /** Spectral's severities 0–3 (error, warning, info, hint); its `hint` is our `info`. */
@@ -55,7 +57,7 @@ const order = (a: LintFinding, b: LintFinding) =>
  */
 export async function lintContracts(files: string[], opts: LintOptions): Promise<LintFinding[]> {
   const root = resolve(opts.root);
-  const inputs = await readInputs(root, files.length > 0 ? files : await discoverContractFiles(root));
+  const inputs = await readInputs(root, files.length > 0 ? files : await discoverContractFiles(root), opts.maxBytes);
   const levelFor = (severity: number): Level => (opts.profile === 'import' && severity === 0 ? 'warning' : levelOf(severity));
   const documents = inputs.map(({ abs, text }) =>
     /\.json$/i.test(abs) ? new Document<unknown, JsonParserResult<unknown>>(text, Json, abs) : new Document(text, Yaml, abs),

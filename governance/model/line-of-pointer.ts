@@ -1,3 +1,5 @@
+import { jsonLineMapper } from './json-lines';
+import { looksLikeJson, parseJson } from './json-text';
 import { LineCounter, isMap, isSeq, parseDocument } from 'yaml';
 import type { Node } from 'yaml';
 
@@ -6,6 +8,8 @@ import type { Node } from 'yaml';
  * (it went through a `$ref` into another file) maps to the deepest part that exists here.
  */
 export function lineMapper(text: string): (pointer: string) => number {
+  // Files that parsed as JSON are mapped by the JSON scanner; YAML flow style starting with a brace falls through.
+  if (looksLikeJson(text) && parseJson(text) !== undefined) return jsonLineMapper(text);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, keepSourceTokens: false });
   const lineOf = (node: Node | null | undefined, fallback: number): number =>

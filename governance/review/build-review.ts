@@ -53,6 +53,8 @@ export interface ReviewInput {
   root: string;
   policy: DeprecationPolicy;
   progress?: (msg: string) => void;
+  /** The largest contract file read, in bytes (--max-file-size). */
+  maxBytes?: number;
 }
 
 /** `concord contracts review`: the diff, the lint findings it touched, the consumers it breaks, and a changelog. */
@@ -62,7 +64,7 @@ export async function buildReview(input: ReviewInput): Promise<ReviewReport> {
   progress('comparing contracts');
   // One parse per file and side, shared by the diff and the lint scoping.
   const caches = { base: new Map(), head: new Map() } satisfies { base: FileCache; head: FileCache };
-  const tree = await diffTrees(input.base.root, input.head.root, input.policy, caches);
+  const tree = await diffTrees(input.base.root, input.head.root, input.policy, caches, input.maxBytes);
   const changes = sortChanges(tree.changes);
 
   progress('linting what changed');
@@ -117,7 +119,7 @@ async function touchedLint(input: ReviewInput, caches: { base: FileCache; head: 
   const entries = headRels.filter((rel) => comparedContracts.includes(rel) || changed.has(rel));
   const findings = await lintContracts(
     entries.map((rel) => join(headRoot, rel)),
-    { root: headRoot },
+    { root: headRoot, ...(input.maxBytes ? { maxBytes: input.maxBytes } : {}) },
   );
   return findings.filter((f) => {
     const pointers = changed.get(f.location.file);

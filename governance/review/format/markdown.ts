@@ -10,7 +10,9 @@ const where = (l: { file: string; line?: number }) => code(`${l.file}${l.line ? 
 /** What a change says once its operation is named in its own column. */
 function detail(c: DiffChange): string {
   const op = c.location.operation;
-  return op && c.message.startsWith(`${op}: `) ? c.message.slice(op.length + 2) : c.message;
+  const text = op && c.message.startsWith(`${op}: `) ? c.message.slice(op.length + 2) : c.message;
+  // A level the repository chose is named as such, so a reader knows it is not the default.
+  return c.levelFrom ? `${text} (level ${c.level} set by ${c.levelFrom})` : text;
 }
 
 /** One shared schema change reaches every operation using it; one row lists them all. */
@@ -23,6 +25,16 @@ function grouped(changes: readonly DiffChange[]): Array<{ change: DiffChange; op
     rows.set(key, row);
   }
   return [...rows.values()];
+}
+
+/** The levels the repository's severity file set, so a reader knows which verdicts are the team's own choice. */
+function configuredLevels(changes: readonly DiffChange[]): string | undefined {
+  const byFile = new Map<string, Map<string, string>>();
+  for (const c of changes) if (c.levelFrom) (byFile.get(c.levelFrom) ?? byFile.set(c.levelFrom, new Map()).get(c.levelFrom))?.set(c.id, c.level);
+  if (byFile.size === 0) return undefined;
+  return [...byFile]
+    .map(([file, levels]) => `Rule levels set by ${code(file)}: ${[...levels].map(([id, level]) => `${code(id)} → ${level}`).join(', ')}.`)
+    .join(' ');
 }
 
 function changeTable(changes: readonly DiffChange[]): string[] {
@@ -52,6 +64,8 @@ export function renderReviewMarkdown(report: ReviewReport): string {
   }
   if (report.summary.contracts.length === 0) out.push('| no contract changed | 0 | 0 | 0 | 0 | — |');
   out.push('');
+  const configured = configuredLevels(report.changes);
+  if (configured) out.push(configured, '');
 
   if (report.proposals.length > 0) {
     out.push('### What to do instead', '');

@@ -6,7 +6,7 @@ import { countLevels, renderDiffText, sortChanges } from '../../../governance/di
 import { openRevisions } from '../../../governance/model/revisions';
 import type { CommandContext } from '../context';
 import { CliFailure } from '../admin-client';
-import { governanceOptions, parseGovernanceOptions } from './contracts-options';
+import { governanceOptions, maxFileBytes, parseGovernanceOptions, severityOf } from './contracts-options';
 import type { GovernanceOptions } from './contracts-options';
 
 interface DiffOptions extends GovernanceOptions {
@@ -41,21 +41,24 @@ policy violation), 2 for bad input. Rule ids are listed in governance/README.md.
     )
     .action(async (baseFile: string | undefined, revisionFile: string | undefined, opts: DiffOptions) => {
       const out = ctx.output(!!opts.json);
-      const policy = policyOf(parseGovernanceOptions(opts));
+      const root = opts.base ? resolve(opts.root ?? ctx.root) : process.cwd();
+      const severity = await severityOf(opts, root);
+      const policy = { ...policyOf(parseGovernanceOptions(opts)), ...(severity ? { severity } : {}) };
+      const maxBytes = maxFileBytes(opts);
       let changes: DiffChange[];
       if (opts.base) {
         if (baseFile || revisionFile) throw new CliFailure('give either two files or --base, not both');
         const revisions = await openRevisions(resolve(opts.root ?? ctx.root), opts.base, opts.head);
         try {
           out.progress(`comparing contracts: ${revisions.base.label} → ${revisions.head.label}`);
-          changes = (await diffTrees(revisions.base.root, revisions.head.root, policy)).changes;
+          changes = (await diffTrees(revisions.base.root, revisions.head.root, policy, { base: new Map(), head: new Map() }, maxBytes)).changes;
         } finally {
           await revisions.dispose();
         }
       } else {
         if (!baseFile || !revisionFile) throw new CliFailure('give two files (BASE_FILE REVISION_FILE) or --base <git-ref>; see --help');
         if (opts.head) throw new CliFailure('--head needs --base');
-        changes = (await diffFiles(resolve(baseFile), resolve(revisionFile), { ...policy, root: process.cwd() })).changes;
+        changes = (await diffFiles(resolve(baseFile), resolve(revisionFile), { ...policy, root: process.cwd(), maxBytes })).changes;
       }
       const sorted = sortChanges(changes);
       out.result({ changes: sorted, summary: countLevels(sorted) }, renderDiffText(sorted));

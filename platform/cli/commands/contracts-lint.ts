@@ -8,10 +8,13 @@ import { summaryLine } from '../../../governance/lint/format/summary';
 import { lintContracts, summarize } from '../../../governance/lint/lint';
 import { describeRule } from '../../../governance/lint/rule-catalogue';
 import type { CommandContext } from '../context';
+import { DEFAULT_MAX_FILE_MB } from '../../../governance/model/document-set';
+import { maxFileBytes } from './contracts-options';
 
 const FAIL_ON = ['error', 'warning'] as const;
 
 interface LintOptions {
+  maxFileSize?: string;
   format: FormatName;
   output?: string;
   failOn: (typeof FAIL_ON)[number];
@@ -50,6 +53,7 @@ export function registerContractsLint(contracts: Command, ctx: CommandContext): 
         .choices(['concord', 'import'])
         .default('concord'),
     )
+    .option('--max-file-size <MB>', 'largest contract file read, in MB', String(DEFAULT_MAX_FILE_MB))
     .addOption(new Option('--root <dir>').hideHelp())
     .addHelpText(
       'after',
@@ -66,7 +70,7 @@ A finding inside a $ref'd file is reported in that file. Concord's rule ids (con
 listed in governance/lint/README.md.
 
 Exit status: 0 when clean, 1 with errors (or warnings, with --fail-on warning), 2 for bad usage or input
-(an unknown format, a missing file, a file that is not YAML or JSON or is over 2 MB).`,
+(an unknown format, a missing file, a file that is not YAML or JSON or is over --max-file-size).`,
     )
     // Commander's own usage errors (an unknown --format, an unknown option) exit 1; make them 2 like ours.
     .exitOverride((err) => {
@@ -84,7 +88,7 @@ Exit status: 0 when clean, 1 with errors (or warnings, with --fail-on warning), 
     out.progress(files.length === 0 ? 'linting every contract under contracts/' : `linting ${files.length} file${files.length === 1 ? '' : 's'}`);
     const findings = await lintContracts(
       files.map((f) => resolve(f)),
-      { root, profile: opts.profile },
+      { root, profile: opts.profile, maxBytes: maxFileBytes(opts) },
     );
     const report = FORMATTERS[format](findings, { version: await packageVersion(root), describeRule });
     const summary = summarize(findings);

@@ -11,7 +11,7 @@ import { renderReviewMarkdown } from '../../../governance/review/format/markdown
 import { renderReviewSarif } from '../../../governance/review/format/sarif';
 import { CliFailure } from '../admin-client';
 import type { CommandContext } from '../context';
-import { governanceOptions, parseGovernanceOptions } from './contracts-options';
+import { governanceOptions, maxFileBytes, parseGovernanceOptions, severityOf } from './contracts-options';
 import type { GovernanceOptions } from './contracts-options';
 
 const FORMATS = ['markdown', 'json', 'sarif'] as const;
@@ -64,14 +64,23 @@ or lint error on changed parts, or a consumer pact it breaks), 2 for bad input, 
       const format = (opts.json ? 'json' : (opts.format ?? 'markdown')) as Format;
       if (!FORMATS.includes(format)) throw new CliFailure(`--format must be one of ${FORMATS.join(', ')}, not '${format}'`);
       const out = ctx.output(format === 'json' && !opts.output);
-      const policy = policyOf(parseGovernanceOptions(opts));
       const root = resolve(opts.root ?? ctx.root);
+      const severity = await severityOf(opts, root);
+      const policy = { ...policyOf(parseGovernanceOptions(opts)), ...(severity ? { severity } : {}) };
       const pactDir = isAbsolute(opts.pacts) ? opts.pacts : join(root, opts.pacts);
       const revisions = await openRevisions(root, opts.base as string, opts.head);
       let report: ReviewReport;
       try {
         out.progress(`reviewing ${revisions.base.label} → ${revisions.head.label}`);
-        report = await buildReview({ base: revisions.base, head: revisions.head, pactFiles: await listPactFiles(pactDir), root, policy, progress: out.progress });
+        report = await buildReview({
+          base: revisions.base,
+          head: revisions.head,
+          pactFiles: await listPactFiles(pactDir),
+          root,
+          policy,
+          progress: out.progress,
+          maxBytes: maxFileBytes(opts),
+        });
       } finally {
         await revisions.dispose();
       }
