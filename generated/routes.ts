@@ -33,7 +33,7 @@ import * as v_system_wms_v1_params from './validators/system/wms.v1.params';
 import * as v_system_wms_v1_responses from './validators/system/wms.v1.responses';
 
 /** SHA-256 over the contract files this manifest was generated from; `concord start` refuses a mismatch. */
-export const contractsDigest = "ac24822093474ff5dc211cc455811b94f4e7225c4a42aa8d571ba00d3ed15bca";
+export const contractsDigest = "9eeca15f77704d8e05c57e4bf75c656352db522a95ecf75ec3a7b3f22382a8e7";
 
 export const routes: readonly RouteManifestEntry[] = [
   {
