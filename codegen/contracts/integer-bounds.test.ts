@@ -1,7 +1,7 @@
 import { REPO_ROOT } from '../../platform/testing/temp-dir';
 import type { ContractSet } from '.';
 import { loadContracts } from '.';
-import { joinPointer } from './json-pointer';
+import { getAtPointer, joinPointer } from './json-pointer';
 import { isObject } from './types';
 
 /** PostgreSQL `integer` and the largest integer a JSON number carries exactly (what a `bigint` column can be given). */
@@ -57,8 +57,11 @@ describe('the generated validators refuse what PostgreSQL cannot store', () => {
     const { routes } = await import('../../generated/routes');
     const route = routes.find((r) => r.operationId === operationId)!;
     const file = set.files.find((f) => f.rel === route.contract)!;
-    const media = (file.doc as { paths: Record<string, Record<string, { requestBody: { content: Record<string, { example?: unknown; examples?: unknown }> } }>> }).paths[route.path][route.method.toLowerCase()].requestBody.content['application/json'];
-    const example = structuredClone(media.example ?? Object.values(media.examples as Record<string, { value: unknown }>)[0]!.value) as Record<string, unknown>;
+    const media = getAtPointer(file.doc, joinPointer(joinPointer(joinPointer('/paths', route.path), route.method.toLowerCase()), 'requestBody') + '/content/application~1json') as {
+      example?: unknown;
+      examples?: Record<string, { value: unknown }>;
+    };
+    const example = structuredClone(media.example ?? Object.values(media.examples ?? {})[0]?.value) as Record<string, unknown>;
     const validate = route.validate.body!['application/json']!;
     expect(validate(example)).toBe(true);
     expect(validate({ ...example, sourceSequence: 1e308 })).toBe(false);
