@@ -33,7 +33,7 @@ import * as v_system_wms_v1_params from './validators/system/wms.v1.params';
 import * as v_system_wms_v1_responses from './validators/system/wms.v1.responses';
 
 /** SHA-256 over the contract files this manifest was generated from; `concord start` refuses a mismatch. */
-export const contractsDigest = "9eeca15f77704d8e05c57e4bf75c656352db522a95ecf75ec3a7b3f22382a8e7";
+export const contractsDigest = "16d918d2b61d2e9079d81822109f509c2b6468e94e3235b5fa06d351a1f47ecc";
 
 export const routes: readonly RouteManifestEntry[] = [
   {
@@ -562,7 +562,7 @@ export const routes: readonly RouteManifestEntry[] = [
     deprecated: false,
     parameters: [{"name":"X-Correlation-ID","in":"header","required":false}],
     requestBody: {"required":true,"contentTypes":["application/x-www-form-urlencoded","application/json"]},
-    responses: {"200":{"contentTypes":["application/json"],"headers":["X-Correlation-ID","RateLimit","RateLimit-Policy","Cache-Control","Pragma"]},"400":{"contentTypes":["application/json"],"headers":["X-Correlation-ID","Cache-Control","Pragma"]},"401":{"contentTypes":["application/json"],"headers":["X-Correlation-ID","WWW-Authenticate","Cache-Control","Pragma"]},"429":{"contentTypes":["application/problem+json"],"headers":["X-Correlation-ID","Retry-After","RateLimit","RateLimit-Policy"]}},
+    responses: {"200":{"contentTypes":["application/json"],"headers":["X-Correlation-ID","RateLimit","RateLimit-Policy","Cache-Control","Pragma"]},"400":{"contentTypes":["application/json"],"headers":["X-Correlation-ID","Cache-Control","Pragma"]},"401":{"contentTypes":["application/json"],"headers":["X-Correlation-ID","WWW-Authenticate","Cache-Control","Pragma"]},"429":{"contentTypes":["application/problem+json"],"headers":["X-Correlation-ID","Retry-After","RateLimit","RateLimit-Policy"]},"503":{"contentTypes":["application/problem+json"],"headers":["X-Correlation-ID","Retry-After"]}},
     validate: {
       params: v_platform_auth_v1_params.issueToken_params,
       body: { "application/x-www-form-urlencoded": v_platform_auth_v1_body.issueToken_body_x_www_form_urlencoded, "application/json": v_platform_auth_v1_body.issueToken_body },
@@ -571,6 +571,7 @@ export const routes: readonly RouteManifestEntry[] = [
         "400": { "application/json": v_platform_auth_v1_responses.issueToken_response_400 },
         "401": { "application/json": v_platform_auth_v1_responses.issueToken_response_401 },
         "429": { "application/problem+json": v_platform_auth_v1_responses.issueToken_response_429 },
+        "503": { "application/problem+json": v_platform_auth_v1_responses.issueToken_response_503 },
       },
     },
   },

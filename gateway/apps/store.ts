@@ -155,6 +155,15 @@ export const setStatus = (q: Queryable, clientId: string, status: AppStatus) =>
 export const setSecretHash = (q: Queryable, clientId: string, hash: string) =>
   updated(q, 'UPDATE concord.apps SET secret_hash = $2 WHERE client_id = $1', [clientId, hash]);
 
+/** Replaces a secret hash only if it is still `old`: migrating a legacy hash must not undo a rotation. */
+export const replaceSecretHash = (q: Queryable, clientId: string, old: string, hash: string) =>
+  updated(q, 'UPDATE concord.apps SET secret_hash = $3 WHERE client_id = $1 AND secret_hash = $2', [clientId, old, hash]);
+
+/** Replaces an API key's hash only if it is still `old` (see replaceSecretHash). */
+export async function replaceApiKeyHash(q: Queryable, keyId: string, old: string, hash: string): Promise<boolean> {
+  return (await q.query('UPDATE concord.api_keys SET hash = $3 WHERE key_id = $1 AND hash = $2 RETURNING key_id', [keyId, old, hash])).rows.length > 0;
+}
+
 /** A new request replaces a pending one; asking for the current plan matches nothing. */
 export const setRequestedPlan = (q: Queryable, clientId: string, plan: string) =>
   updated(q, 'UPDATE concord.apps SET requested_plan = $2 WHERE client_id = $1 AND plan <> $2', [clientId, plan]);

@@ -55,6 +55,14 @@ function unauthorized(req: FastifyRequest, reply: FastifyReply, detail: string, 
     .send(problem('unauthorized', 401, 'Authentication required', { detail, correlationId: req.id }));
 }
 
+function busy(req: FastifyRequest, reply: FastifyReply) {
+  return reply
+    .code(503)
+    .header('Retry-After', '1')
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(problem('busy', 503, 'Too many secret checks in progress', { detail: 'Retry in a second.', correlationId: req.id }));
+}
+
 function forbidCsrf(req: FastifyRequest, reply: FastifyReply) {
   return reply
     .code(403)
@@ -108,7 +116,14 @@ function forRoute(deps: () => AuthenticationDeps, route: RouteManifestEntry) {
         caller = { correlationId: req.id, clientId: verified.clientId, scopes: verified.scopes, plan, method: 'bearer', ...(verified.partnerId ? { partnerId: verified.partnerId } : {}) };
       } else if (typeof apiKey === 'string' && acceptsApiKey) {
         if (apiKey.length > 512) return unauthorized(req, reply, 'The API key is invalid.');
-        const app = await runtime.verifyApiKey(apiKey);
+        let app;
+        try {
+          app = await runtime.verifyApiKey(apiKey);
+        } catch (err) {
+          // Too many legacy (scrypt) key checks already running: refused at once instead of queued (ADR 0011).
+          if ((err as { code?: string }).code === 'CONCORD_CHECK_BUSY') return busy(req, reply);
+          throw err;
+        }
         if (!app) return unauthorized(req, reply, 'The API key is invalid, revoked, or its app is suspended.');
         caller = { correlationId: req.id, clientId: app.clientId, scopes: app.scopes, plan: app.plan, method: 'api-key', ...(app.partnerId ? { partnerId: app.partnerId } : {}) };
       } else if (cookieToken !== undefined) {

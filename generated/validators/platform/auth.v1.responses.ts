@@ -899,4 +899,5 @@ return errors === 0;
 validate59.evaluated = {"props":{"keys":true},"dynamicProps":false,"dynamicItems":false};
 
 export const issueToken_response_401 = issueToken_response_400;
+export const issueToken_response_503 = issueToken_response_429;
 export const getJwks_response_429 = issueToken_response_429;
