@@ -105,7 +105,7 @@ export async function createGatewayRuntime(opts: {
 
   const appStatus = createAppStatusCache(async (clientId) => {
     const app = await registry.getApp(clientId);
-    return app && { plan: app.plan, active: app.status === 'active' };
+    return app && { plan: app.plan, active: app.status === 'active', tokenGeneration: app.tokenGeneration ?? 0 };
   });
   const authentication: AuthenticationDeps = {
     async verifyToken(token) {
@@ -136,6 +136,7 @@ export async function createGatewayRuntime(opts: {
     suspendApp: forgetting(registry.suspendApp),
     activateApp: forgetting(registry.activateApp),
     approvePlanChange: forgetting(registry.approvePlanChange),
+    rotateSecret: forgetting(registry.rotateSecret),
   };
   const services: InProcessServices = {
     'auth.v1': serveHandlers(createTokenEndpoint({ registry, issuer, keys, failures: createFailureLimiter('oauth-token', TOKEN_FAILURE_LIMITS) })),

@@ -60,8 +60,11 @@ export interface AppRegistry extends RegistryWriter {
   listApps(query?: ListAppsQuery): Promise<AppPage>;
   suspendApp(clientId: string): Promise<App>;
   activateApp(clientId: string): Promise<App>;
-  /** The old secret stops working at once on this instance, within the cache TTL on others. */
-  rotateSecret(clientId: string): Promise<RotatedSecret>;
+  /**
+   * The old secret stops working at once on this instance, within the cache TTL on others. With `revokeTokens`
+   * the app's token generation goes up, so tokens issued before are refused too.
+   */
+  rotateSecret(clientId: string, opts?: { revokeTokens?: boolean }): Promise<RotatedSecret>;
   createApiKey(clientId: string): Promise<CreatedApiKey>;
   revokeApiKey(clientId: string, keyId: string): Promise<void>;
   requestPlanChange(clientId: string, plan: string): Promise<App>;
@@ -220,9 +223,9 @@ export function createAppRegistry(options: AppRegistryOptions): AppRegistry {
     suspendApp: async (clientId) => changed(clientId, await store.setStatus(db, clientId, 'suspended')),
     activateApp: async (clientId) => changed(clientId, await store.setStatus(db, clientId, 'active')),
 
-    async rotateSecret(clientId) {
+    async rotateSecret(clientId, opts = {}) {
       const clientSecret = await generateClientSecret();
-      await changed(clientId, await store.setSecretHash(db, clientId, await hasher.hash(clientSecret)));
+      await changed(clientId, await store.setSecretHash(db, clientId, await hasher.hash(clientSecret), opts.revokeTokens === true));
       return { clientId, clientSecret };
     },
 

@@ -108,6 +108,7 @@ export function createTokenEndpoint(deps: TokenEndpointDeps): AuthV1Handlers {
       const token = await deps.issuer.issue({
         clientId: verified.app.clientId,
         scopes: requested ?? [...granted],
+        generation: verified.app.tokenGeneration ?? 0,
         ...(verified.app.partnerId ? { partnerId: verified.app.partnerId } : {}),
       });
       return { status: 200, body: token, headers: NO_STORE };

@@ -23,10 +23,10 @@ export interface AuthenticationDeps {
    * Verifies a bearer token; rejects when it is not acceptable. Verified tokens are cached by the verifier.
    * `plan` is set for callers of a trusted external issuer, whom the app registry does not know.
    */
-  verifyToken(token: string): Promise<{ clientId: string; partnerId?: string; scopes: string[]; plan?: string }>;
+  verifyToken(token: string): Promise<{ clientId: string; partnerId?: string; scopes: string[]; plan?: string; generation?: number }>;
   verifyApiKey(key: string): Promise<{ clientId: string; partnerId?: string; scopes: string[]; plan: string } | null>;
   /** The app's current plan and status, from a short-lived cache: a suspended app is refused within its TTL. */
-  appStatus(clientId: string): Promise<{ plan: string; active: boolean } | undefined>;
+  appStatus(clientId: string): Promise<{ plan: string; active: boolean; tokenGeneration?: number } | undefined>;
   /** The developer-portal session a cookie token names, as a caller; undefined when unknown or expired. */
   verifySession(token: string): Promise<SessionCaller | undefined>;
 }
@@ -111,6 +111,9 @@ function forRoute(deps: () => AuthenticationDeps, route: RouteManifestEntry) {
         if (plan === undefined) {
           const status = await runtime.appStatus(verified.clientId);
           if (!status?.active) return unauthorized(req, reply, 'The app is suspended or no longer exists.', 'invalid_token');
+          if ((verified.generation ?? 0) < (status.tokenGeneration ?? 0)) {
+            return unauthorized(req, reply, 'The access token was revoked by a secret rotation; get a new one.', 'invalid_token');
+          }
           plan = status.plan;
         }
         caller = { correlationId: req.id, clientId: verified.clientId, scopes: verified.scopes, plan, method: 'bearer', ...(verified.partnerId ? { partnerId: verified.partnerId } : {}) };

@@ -1233,7 +1233,7 @@ validate74.evaluated = {"props":{"name":true,"ratePerSecond":true,"burst":true,"
 
 export const listApps_response_200 = validate76;
 const schema33 = {"type":"object","required":["items","nextCursor"],"properties":{"items":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/App"}},"nextCursor":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/NextCursor"}}};
-const schema34 = {"type":"object","description":"A registered app. Never carries its client secret or API keys, which are stored only as hashes.","required":["clientId","name","plan","scopes","status","apiKeys","createdAt"],"properties":{"clientId":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/ClientId"},"name":{"type":"string","maxLength":200},"partnerId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/PartnerId"},"plan":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/PlanName"},"scopes":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/Scope"}},"status":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/AppStatus"},"apiKeys":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/ApiKeySummary"}},"requestedPlan":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/PlanName","description":"A plan change waiting for an admin's approval."},"createdAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
+const schema34 = {"type":"object","description":"A registered app. Never carries its client secret or API keys, which are stored only as hashes.","required":["clientId","name","plan","scopes","status","apiKeys","createdAt"],"properties":{"clientId":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/ClientId"},"name":{"type":"string","maxLength":200},"partnerId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/PartnerId"},"plan":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/PlanName"},"scopes":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/Scope"}},"status":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/AppStatus"},"apiKeys":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/ApiKeySummary"}},"requestedPlan":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/PlanName","description":"A plan change waiting for an admin's approval."},"tokenGeneration":{"type":"integer","minimum":0,"maximum":2147483647,"description":"Raised by a secret rotation with `revokeTokens`; tokens issued under a lower generation are refused."},"createdAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
 const schema35 = {"type":"string","pattern":"^app_[0-9A-Za-z]{4,40}$","description":"An app's OAuth client id; also the JWT `sub` of its tokens.","example":"app_sandbox01"};
 const pattern5 = new RegExp("^app_[0-9A-Za-z]{4,40}$", "u");
 
@@ -1674,15 +1674,10 @@ vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.error
 errors = vErrors.length;
 }
 }
-if(data.createdAt !== undefined){
-if(!(validate58(data.createdAt, {instancePath:instancePath+"/createdAt",parentData:data,parentDataProperty:"createdAt",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.tokenGeneration !== undefined){
+let data10 = data.tokenGeneration;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+const err11 = {instancePath:instancePath+"/tokenGeneration",schemaPath:"#/properties/tokenGeneration/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1691,10 +1686,50 @@ vErrors.push(err11);
 }
 errors++;
 }
+if((typeof data10 == "number") && (isFinite(data10))){
+if(data10 > 2147483647 || isNaN(data10)){
+const err12 = {instancePath:instancePath+"/tokenGeneration",schemaPath:"#/properties/tokenGeneration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data10 < 0 || isNaN(data10)){
+const err13 = {instancePath:instancePath+"/tokenGeneration",schemaPath:"#/properties/tokenGeneration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+if(data.createdAt !== undefined){
+if(!(validate58(data.createdAt, {instancePath:instancePath+"/createdAt",parentData:data,parentDataProperty:"createdAt",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
 validate77.errors = vErrors;
 return errors === 0;
 }
-validate77.evaluated = {"props":{"clientId":true,"name":true,"partnerId":true,"plan":true,"scopes":true,"status":true,"apiKeys":true,"requestedPlan":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
+validate77.evaluated = {"props":{"clientId":true,"name":true,"partnerId":true,"plan":true,"scopes":true,"status":true,"apiKeys":true,"requestedPlan":true,"tokenGeneration":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
 
 
 function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -2106,15 +2141,10 @@ vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.error
 errors = vErrors.length;
 }
 }
-if(data.createdAt !== undefined){
-if(!(validate58(data.createdAt, {instancePath:instancePath+"/createdAt",parentData:data,parentDataProperty:"createdAt",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.tokenGeneration !== undefined){
+let data10 = data.tokenGeneration;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+const err11 = {instancePath:instancePath+"/tokenGeneration",schemaPath:"#/properties/tokenGeneration/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2123,10 +2153,50 @@ vErrors.push(err11);
 }
 errors++;
 }
+if((typeof data10 == "number") && (isFinite(data10))){
+if(data10 > 2147483647 || isNaN(data10)){
+const err12 = {instancePath:instancePath+"/tokenGeneration",schemaPath:"#/properties/tokenGeneration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data10 < 0 || isNaN(data10)){
+const err13 = {instancePath:instancePath+"/tokenGeneration",schemaPath:"#/properties/tokenGeneration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+if(data.createdAt !== undefined){
+if(!(validate58(data.createdAt, {instancePath:instancePath+"/createdAt",parentData:data,parentDataProperty:"createdAt",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
 validate99.errors = vErrors;
 return errors === 0;
 }
-validate99.evaluated = {"props":{"clientId":true,"name":true,"partnerId":true,"plan":true,"scopes":true,"status":true,"apiKeys":true,"requestedPlan":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
+validate99.evaluated = {"props":{"clientId":true,"name":true,"partnerId":true,"plan":true,"scopes":true,"status":true,"apiKeys":true,"requestedPlan":true,"tokenGeneration":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
 
 export const rotateAppSecret_response_200 = validate108;
 const schema42 = {"type":"object","description":"The new client secret, shown this once.","required":["clientId","clientSecret"],"properties":{"clientId":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/ClientId"},"clientSecret":{"type":"string","minLength":32,"maxLength":128}}};

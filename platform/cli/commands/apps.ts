@@ -115,15 +115,19 @@ export function registerApps(program: Command, ctx: CommandContext): void {
   withConnectionOptions(
     apps
       .command('rotate-secret')
-      .description("Issue a new client secret; the old one stops working at once (tokens already issued live until they expire)")
-      .argument('<clientId>', "the app's client id, e.g. app_sandbox"),
+      .description('Issue a new client secret; the old one stops working at once (tokens already issued live until they expire, unless --revoke-tokens)')
+      .argument('<clientId>', "the app's client id, e.g. app_sandbox")
+      .option('--revoke-tokens', 'also refuse every access token issued before the rotation (for a leaked secret)'),
     ctx,
-  ).action(async (clientId: string, opts: ConnectionOptions) => {
+  ).action(async (clientId: string, opts: ConnectionOptions & { revokeTokens?: boolean }) => {
     const out = ctx.output(!!opts.json);
     const { client } = await connectAdmin(opts, ctx);
-    const rotated = await expectData(`rotating the secret of ${clientId}`, client.POST('/admin/v1/apps/{clientId}/rotate-secret', { params: { path: { clientId } } }));
+    const rotated = await expectData(
+      `rotating the secret of ${clientId}`,
+      client.POST('/admin/v1/apps/{clientId}/rotate-secret', { params: { path: { clientId } }, ...(opts.revokeTokens ? { body: { revokeTokens: true } } : {}) }),
+    );
     out.result({ client_id: rotated.clientId, client_secret: rotated.clientSecret }, [
-      `New client secret for ${rotated.clientId}; the old one no longer works.`,
+      `New client secret for ${rotated.clientId}; the old one no longer works${opts.revokeTokens ? ', and neither do tokens issued before' : ''}.`,
       `  client_secret  ${rotated.clientSecret}`,
       `The secret is shown this once. ${ONCE}`,
     ].join('\n'));
