@@ -207,6 +207,50 @@ describe('the admin API and the CLI on a running instance', () => {
   });
 });
 
+describe('secret rotation (issue 18)', () => {
+  it('keeps tokens issued before by default; with --revoke-tokens refuses them, and new tokens work', async () => {
+    const cli = (args: string[]) => runCli([...args, '--url', platform.url, '--data-dir', dir.path]);
+    const partner = await cli(['partners', 'create', '--name', 'Rotation Test Ltd', '--email', 'ops@rotation.example', '--json']);
+    expect(partner.code).toBe(0);
+    const partnerId = (JSON.parse(partner.stdout) as { id: string }).id;
+    expect(JSON.parse((await cli(['partners', 'list', '--json'])).stdout).items.map((p: { id: string }) => p.id)).toContain(partnerId);
+    const created = await cli(['apps', 'create', '--name', 'Rotating', '--plan', 'partner', '--scopes', 'availability:read', '--partner', partnerId, '--json']);
+    const creds = JSON.parse(created.stdout) as { client_id: string; client_secret: string };
+    const availability = (t: string) => fetch(url('/v1/availability?sku=SKU-0001'), { headers: bearer(t) }).then((r) => r.status);
+
+    const before = await token(creds);
+    const plain = JSON.parse((await cli(['apps', 'rotate-secret', creds.client_id, '--json'])).stdout) as { client_secret: string };
+    expect(await availability(before)).toBe(200);
+
+    const afterPlain = await token({ client_id: creds.client_id, client_secret: plain.client_secret });
+    const revoking = await cli(['apps', 'rotate-secret', creds.client_id, '--revoke-tokens', '--json']);
+    expect(revoking.code).toBe(0);
+    expect(await availability(before)).toBe(401);
+    expect(await availability(afterPlain)).toBe(401);
+    const fresh = await token({ client_id: creds.client_id, client_secret: (JSON.parse(revoking.stdout) as { client_secret: string }).client_secret });
+    expect(JSON.parse(Buffer.from(fresh.split('.')[1] ?? '', 'base64url').toString()).gen).toBe(1);
+    expect(await availability(fresh)).toBe(200);
+  });
+});
+
+describe('hostile input (issue 18)', () => {
+  it('answers NUL in a query or body and an out-of-range integer with a 400 naming the pointer', async () => {
+    const t = await token(sandbox);
+    const query = await fetch(url('/v2/orders?sourceOrderId=%00'), { headers: bearer(t) });
+    expect(query.status).toBe(400);
+    expect(query.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(((await query.json()) as { errors: Array<{ pointer: string }> }).errors[0]?.pointer).toBe('#/query/sourceOrderId');
+    const adminToken = await token(admin);
+    const partner = await fetch(url('/admin/v1/partners'), {
+      method: 'POST',
+      headers: { ...bearer(adminToken), 'content-type': 'application/json' },
+      body: '{"name":"Evil\\u0000Corp","contactEmail":"a@b.example"}',
+    });
+    expect(partner.status).toBe(400);
+    expect(((await partner.json()) as { errors: Array<{ pointer: string }> }).errors[0]?.pointer).toBe('/name');
+  });
+});
+
 describe('GET /metrics', () => {
   it('exposes requests by operation, app and status, latency, rate-limit rejections and process metrics', async () => {
     const res = await fetch(url('/metrics'));

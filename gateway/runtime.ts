@@ -6,7 +6,10 @@ import type { AppRegistry, BootstrapResult } from './apps';
 import { bootstrapRegistry, createAppRegistry, listPlans, seedPlans } from './apps';
 import type { SigningKeyStore, TokenVerifier } from './auth';
 import { createSigningKeyStore, createTokenIssuer, createTokenVerifier, loadOrCreateMasterKey } from './auth';
-import { createTokenEndpoint } from './auth/token-endpoint';
+import { createTokenEndpoint, TOKEN_FAILURE_LIMITS } from './auth/token-endpoint';
+import { createCheckLimiter } from './apps/check-limiter';
+import { createPepperedHasher, derivePepper } from './apps/peppered-hasher';
+import { createFailureLimiter } from '../platform/http/failure-limiter';
 import { createAdminService } from './admin/service';
 import { planReader } from './admin/plans';
 import type { AuthenticationDeps } from './policies/authentication';
@@ -61,10 +64,12 @@ export async function createGatewayRuntime(opts: {
 }): Promise<GatewayRuntime> {
   const { config, db, logger } = opts;
   await seedPlans(db, config.plans);
-  const registry = createAppRegistry({ db, knownScopes: opts.knownScopes });
+  const masterKey = await loadOrCreateMasterKey(config.dataDir, config.masterKey);
+  // Client secrets and API keys: peppered HMAC; legacy scrypt hashes still verify, two at a time (ADR 0011).
+  const hasher = createPepperedHasher({ pepper: derivePepper(masterKey), limiter: createCheckLimiter() });
+  const registry = createAppRegistry({ db, knownScopes: opts.knownScopes, hasher });
   const bootstrap = await bootstrapRegistry({ registry, dataDir: config.dataDir });
 
-  const masterKey = await loadOrCreateMasterKey(config.dataDir, config.masterKey);
   const keys = createSigningKeyStore({ db, masterKey, onRefreshError: (err) => logger.warn({ err }, 'signing key refresh failed') });
   await keys.ensureActiveKey();
   const issuer = createTokenIssuer({ keys, issuer: config.jwtIssuer, audience: config.jwtAudience });
@@ -100,7 +105,7 @@ export async function createGatewayRuntime(opts: {
 
   const appStatus = createAppStatusCache(async (clientId) => {
     const app = await registry.getApp(clientId);
-    return app && { plan: app.plan, active: app.status === 'active' };
+    return app && { plan: app.plan, active: app.status === 'active', tokenGeneration: app.tokenGeneration ?? 0 };
   });
   const authentication: AuthenticationDeps = {
     async verifyToken(token) {
@@ -131,9 +136,10 @@ export async function createGatewayRuntime(opts: {
     suspendApp: forgetting(registry.suspendApp),
     activateApp: forgetting(registry.activateApp),
     approvePlanChange: forgetting(registry.approvePlanChange),
+    rotateSecret: forgetting(registry.rotateSecret),
   };
   const services: InProcessServices = {
-    'auth.v1': serveHandlers(createTokenEndpoint({ registry, issuer, keys })),
+    'auth.v1': serveHandlers(createTokenEndpoint({ registry, issuer, keys, failures: createFailureLimiter('oauth-token', TOKEN_FAILURE_LIMITS) })),
     'admin.v1': serveHandlers(createAdminService({ registry: adminRegistry, signingKeys: keys, plans: planReader(db) })),
     ...opts.services?.({ registry, keys }),
   };

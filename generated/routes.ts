@@ -33,7 +33,7 @@ import * as v_system_wms_v1_params from './validators/system/wms.v1.params';
 import * as v_system_wms_v1_responses from './validators/system/wms.v1.responses';
 
 /** SHA-256 over the contract files this manifest was generated from; `concord start` refuses a mismatch. */
-export const contractsDigest = "ac24822093474ff5dc211cc455811b94f4e7225c4a42aa8d571ba00d3ed15bca";
+export const contractsDigest = "ad94f30f13578167fafa81846d2842cd77143d2e4ecc14b18441162a8f1452ab";
 
 export const routes: readonly RouteManifestEntry[] = [
   {
@@ -251,9 +251,11 @@ export const routes: readonly RouteManifestEntry[] = [
     upstream: "admin", audience: "internal", idempotency: "none", rateLimitCost: 1,
     deprecated: false,
     parameters: [{"name":"X-Correlation-ID","in":"header","required":false},{"name":"clientId","in":"path","required":true}],
+    requestBody: {"required":false,"contentTypes":["application/json"]},
     responses: {"200":{"contentTypes":["application/json"],"headers":["X-Correlation-ID","RateLimit","RateLimit-Policy","Idempotency-Replayed"]},"401":{"contentTypes":["application/problem+json"],"headers":["X-Correlation-ID"]},"403":{"contentTypes":["application/problem+json"],"headers":["X-Correlation-ID"]},"404":{"contentTypes":["application/problem+json"],"headers":["X-Correlation-ID"]},"409":{"contentTypes":["application/problem+json"],"headers":["X-Correlation-ID"]},"422":{"contentTypes":["application/problem+json"],"headers":["X-Correlation-ID"]},"429":{"contentTypes":["application/problem+json"],"headers":["X-Correlation-ID","Retry-After","RateLimit","RateLimit-Policy"]}},
     validate: {
       params: v_platform_admin_v1_params.rotateAppSecret_params,
+      body: { "application/json": v_platform_admin_v1_body.rotateAppSecret_body },
       responses: {
         "200": { "application/json": v_platform_admin_v1_responses.rotateAppSecret_response_200 },
         "401": { "application/problem+json": v_platform_admin_v1_responses.rotateAppSecret_response_401 },
@@ -562,7 +564,7 @@ export const routes: readonly RouteManifestEntry[] = [
     deprecated: false,
     parameters: [{"name":"X-Correlation-ID","in":"header","required":false}],
     requestBody: {"required":true,"contentTypes":["application/x-www-form-urlencoded","application/json"]},
-    responses: {"200":{"contentTypes":["application/json"],"headers":["X-Correlation-ID","RateLimit","RateLimit-Policy","Cache-Control","Pragma"]},"400":{"contentTypes":["application/json"],"headers":["X-Correlation-ID","Cache-Control","Pragma"]},"401":{"contentTypes":["application/json"],"headers":["X-Correlation-ID","WWW-Authenticate","Cache-Control","Pragma"]},"429":{"contentTypes":["application/problem+json"],"headers":["X-Correlation-ID","Retry-After","RateLimit","RateLimit-Policy"]}},
+    responses: {"200":{"contentTypes":["application/json"],"headers":["X-Correlation-ID","RateLimit","RateLimit-Policy","Cache-Control","Pragma"]},"400":{"contentTypes":["application/json"],"headers":["X-Correlation-ID","Cache-Control","Pragma"]},"401":{"contentTypes":["application/json"],"headers":["X-Correlation-ID","WWW-Authenticate","Cache-Control","Pragma"]},"429":{"contentTypes":["application/problem+json"],"headers":["X-Correlation-ID","Retry-After","RateLimit","RateLimit-Policy"]},"503":{"contentTypes":["application/problem+json"],"headers":["X-Correlation-ID","Retry-After"]}},
     validate: {
       params: v_platform_auth_v1_params.issueToken_params,
       body: { "application/x-www-form-urlencoded": v_platform_auth_v1_body.issueToken_body_x_www_form_urlencoded, "application/json": v_platform_auth_v1_body.issueToken_body },
@@ -571,6 +573,7 @@ export const routes: readonly RouteManifestEntry[] = [
         "400": { "application/json": v_platform_auth_v1_responses.issueToken_response_400 },
         "401": { "application/json": v_platform_auth_v1_responses.issueToken_response_401 },
         "429": { "application/problem+json": v_platform_auth_v1_responses.issueToken_response_429 },
+        "503": { "application/problem+json": v_platform_auth_v1_responses.issueToken_response_503 },
       },
     },
   },

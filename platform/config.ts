@@ -1,11 +1,13 @@
 import { resolve } from 'node:path';
 import { loadCatalogue } from './catalogue/load';
 import type { Catalogue } from './catalogue/types';
+import type { MetricsAccess } from './server/metrics-endpoint';
 
 export type Role = 'all' | 'gateway' | 'process' | 'system' | 'worker';
 export const ROLES: readonly Role[] = ['all', 'gateway', 'process', 'system', 'worker'];
 
 /** Everything Concord reads from the environment, read once and passed down. */
+
 export interface Config {
   host: string;
   port: number;
@@ -58,6 +60,8 @@ export interface Config {
   trustProxy?: boolean | string;
   /** The upstream catalogue (`concord.yaml` at the root, or CONCORD_CONFIG); DEFAULT_CATALOGUE without a file. */
   catalogue: Catalogue;
+  /** Who may read /metrics (ADR 0011): CONCORD_METRICS_TOKEN, CONCORD_METRICS_PORT, CONCORD_METRICS_HOST. */
+  metrics: MetricsAccess;
 }
 
 export interface TrustedIssuerConfig {
@@ -170,6 +174,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
   if (secureCookies !== undefined && secureCookies !== '0' && secureCookies !== '1') {
     throw new ConfigError(`CONCORD_SECURE_COOKIES must be 0 or 1, not '${secureCookies}'`);
   }
+  const metricsToken = optional(env.CONCORD_METRICS_TOKEN);
+  if (metricsToken !== undefined && !/^[\x21-\x7e]{16,256}$/.test(metricsToken)) {
+    throw new ConfigError('CONCORD_METRICS_TOKEN must be 16 to 256 printable characters without spaces');
+  }
+  const metricsPort = optional(env.CONCORD_METRICS_PORT);
   if (!/^\d+$/.test(timeout) || Number(timeout) < 1) throw new ConfigError(`CONCORD_UPSTREAM_TIMEOUT_MS must be a positive integer, not '${timeout}'`);
   const config: Config = {
     host: optional(env.HOST) ?? '127.0.0.1',
@@ -193,6 +202,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     ...(processUrl ? { processUrl: url('CONCORD_PROCESS_URL', processUrl) } : {}),
     ...(systemUrl ? { systemUrl: url('CONCORD_SYSTEM_URL', systemUrl) } : {}),
     upstreamTimeoutMs: Number(timeout),
+    metrics: {
+      host: optional(env.CONCORD_METRICS_HOST) ?? '127.0.0.1',
+      ...(metricsToken ? { token: metricsToken } : {}),
+      ...(metricsPort !== undefined ? { port: port(metricsPort, 0) } : {}),
+    },
     portalSecureCookies: secureCookies === '1',
     ...(trustProxy === undefined || trustProxy === '0' ? {} : { trustProxy: trustProxy === '1' ? true : trustProxy }),
     ...(gatewayIdempotency === '1' ? { gatewayIdempotency: true } : {}),

@@ -121,7 +121,7 @@ export function createAdminService({ registry, signingKeys, plans, now = () => n
     activateApp: (req, caller) => guarded(caller, [404], async () => ({ status: 200 as const, body: await registry.activateApp(req.params.clientId) })),
 
     rotateAppSecret: (req, caller) =>
-      guarded(caller, [404, 409], async () => ({ status: 200 as const, body: await registry.rotateSecret(req.params.clientId) })),
+      guarded(caller, [404, 409], async () => ({ status: 200 as const, body: await registry.rotateSecret(req.params.clientId, { revokeTokens: req.body?.revokeTokens === true }) })),
 
     createApiKey: (req, caller) =>
       guarded(caller, [404, 409], async () => {

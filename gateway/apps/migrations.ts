@@ -50,4 +50,9 @@ export const appMigrations: readonly Migration[] = [
       CREATE INDEX api_keys_by_app ON concord.api_keys (client_id, created_at);
     `,
   },
+  {
+    // Raised by a secret rotation that revokes tokens: tokens carry the generation they were issued under (ADR 0011).
+    id: 'gateway-apps/0002_token_generation',
+    sql: `ALTER TABLE concord.apps ADD COLUMN token_generation integer NOT NULL DEFAULT 0;`,
+  },
 ];

@@ -18,7 +18,11 @@ export interface AppRegistryOptions {
   /** How long a successful credential check is trusted without scrypt; also how long other instances may lag. */
   verifyCacheTtlMs?: number;
   verifyCacheMaxEntries?: number;
-  /** Injectable so tests can count hashing and use cheaper costs; scrypt with the default costs otherwise. */
+  /**
+   * Hashes client secrets and API keys: the peppered HMAC of ADR 0011 in production (`createPepperedHasher`);
+   * injectable so tests can count hashing. A hasher with `needsRehash` has the registry replace a stored hash it
+   * flags (a legacy scrypt one) after a successful check. Scrypt with the default costs when not given.
+   */
   hasher?: SecretHasher;
 }
 
@@ -56,14 +60,19 @@ export interface AppRegistry extends RegistryWriter {
   listApps(query?: ListAppsQuery): Promise<AppPage>;
   suspendApp(clientId: string): Promise<App>;
   activateApp(clientId: string): Promise<App>;
-  /** The old secret stops working at once on this instance, within the cache TTL on others. */
-  rotateSecret(clientId: string): Promise<RotatedSecret>;
+  /**
+   * The old secret stops working at once on this instance, within the cache TTL on others. With `revokeTokens`
+   * the app's token generation goes up, so tokens issued before are refused too.
+   */
+  rotateSecret(clientId: string, opts?: { revokeTokens?: boolean }): Promise<RotatedSecret>;
   createApiKey(clientId: string): Promise<CreatedApiKey>;
   revokeApiKey(clientId: string, keyId: string): Promise<void>;
   requestPlanChange(clientId: string, plan: string): Promise<App>;
   approvePlanChange(clientId: string): Promise<App>;
   rejectPlanChange(clientId: string): Promise<App>;
   verifyClientSecret(clientId: string, secret: string): Promise<ClientSecretVerification>;
+  /** The app when this exact secret passed a check on this instance within the cache TTL; no database, no hash. */
+  cachedClientSecret(clientId: string, secret: string): App | undefined;
   verifyApiKey(apiKey: string): Promise<ApiKeyVerification>;
   /**
    * Runs `fn` in one transaction if no app exists yet, and returns its result; otherwise returns undefined.
@@ -103,6 +112,18 @@ export function createAppRegistry(options: AppRegistryOptions): AppRegistry {
     now: () => now().getTime(),
     ...(options.verifyCacheMaxEntries === undefined ? {} : { maxEntries: options.verifyCacheMaxEntries }),
   });
+
+  /**
+   * Replaces a legacy hash after the secret it hides was presented. Conditional on the old hash, so a rotation
+   * that committed meanwhile is never overwritten; a failed write only means the next use tries again.
+   */
+  const rehash = async (secret: string, replace: (fresh: string) => Promise<unknown>) => {
+    try {
+      await replace(await hasher.hash(secret));
+    } catch {
+      // Verification succeeded; the migration waits for the next successful use.
+    }
+  };
 
   /** The creating operations over `q`; `atomic` is a new transaction, or the enclosing one during bootstrap. */
   const writer = (q: Queryable, atomic: <T>(fn: (tx: Queryable) => Promise<T>) => Promise<T>): RegistryWriter => ({
@@ -202,9 +223,9 @@ export function createAppRegistry(options: AppRegistryOptions): AppRegistry {
     suspendApp: async (clientId) => changed(clientId, await store.setStatus(db, clientId, 'suspended')),
     activateApp: async (clientId) => changed(clientId, await store.setStatus(db, clientId, 'active')),
 
-    async rotateSecret(clientId) {
+    async rotateSecret(clientId, opts = {}) {
       const clientSecret = await generateClientSecret();
-      await changed(clientId, await store.setSecretHash(db, clientId, await hasher.hash(clientSecret)));
+      await changed(clientId, await store.setSecretHash(db, clientId, await hasher.hash(clientSecret), opts.revokeTokens === true));
       return { clientId, clientSecret };
     },
 
@@ -233,6 +254,8 @@ export function createAppRegistry(options: AppRegistryOptions): AppRegistry {
     rejectPlanChange: async (clientId) =>
       changed(clientId, await store.settlePlanRequest(db, clientId, false), `${clientId} has no pending plan request`),
 
+    cachedClientSecret: (clientId, secret) => cache.get(fingerprint('client-secret', clientId, secret)),
+
     async verifyClientSecret(clientId, secret) {
       const key = fingerprint('client-secret', clientId, secret);
       const cached = cache.get(key);
@@ -241,6 +264,7 @@ export function createAppRegistry(options: AppRegistryOptions): AppRegistry {
       const generation = cache.generation();
       const hash = await store.secretHashOf(db, clientId);
       if (hash === undefined || !(await hasher.verify(secret, hash))) return INVALID;
+      if (hasher.needsRehash?.(hash)) await rehash(secret, (fresh) => store.replaceSecretHash(db, clientId, hash, fresh));
       const app = await store.findApp(db, clientId);
       if (!app) return INVALID;
       if (app.status !== 'active') return SUSPENDED;
@@ -257,6 +281,7 @@ export function createAppRegistry(options: AppRegistryOptions): AppRegistry {
       const generation = cache.generation();
       const live = await store.liveApiKey(db, keyId);
       if (!live || !(await hasher.verify(apiKey, live.hash))) return INVALID;
+      if (hasher.needsRehash?.(live.hash)) await rehash(apiKey, (fresh) => store.replaceApiKeyHash(db, keyId, live.hash, fresh));
       const app = await store.findApp(db, live.clientId);
       if (!app) return INVALID;
       if (app.status !== 'active') return SUSPENDED;

@@ -38,6 +38,8 @@ export interface SecretHasher {
   hash(secret: string): Promise<string>;
   /** Throws on a stored value it cannot read: failing every login silently would hide the corruption. */
   verify(secret: string, stored: string): Promise<boolean>;
+  /** True for a stored hash of an older scheme, which the registry replaces after a successful check. */
+  needsRehash?(stored: string): boolean;
 }
 
 export interface ScryptParams {

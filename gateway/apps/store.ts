@@ -16,6 +16,7 @@ interface AppRow {
   scopes: string[];
   status: AppStatus;
   requested_plan: string | null;
+  token_generation: number;
   created_at: Date | string;
 }
 
@@ -34,7 +35,7 @@ interface PartnerRow {
   created_at: Date | string;
 }
 
-const APP_COLUMNS = 'client_id, name, partner_id, plan, scopes, status, requested_plan, created_at';
+const APP_COLUMNS = 'client_id, name, partner_id, plan, scopes, status, requested_plan, token_generation, created_at';
 const KEY_COLUMNS = 'key_id, client_id, prefix, created_at, revoked_at';
 const PARTNER_COLUMNS = 'id, name, contact_email, created_at';
 
@@ -58,6 +59,7 @@ const toApp = (r: AppRow, keys: ApiKeySummary[]): App => ({
   status: r.status,
   apiKeys: keys,
   ...(r.requested_plan === null ? {} : { requestedPlan: r.requested_plan }),
+  tokenGeneration: r.token_generation,
   createdAt: iso(r.created_at),
 });
 
@@ -152,8 +154,22 @@ async function updated(q: Queryable, sql: string, params: readonly unknown[]): P
 export const setStatus = (q: Queryable, clientId: string, status: AppStatus) =>
   updated(q, 'UPDATE concord.apps SET status = $2 WHERE client_id = $1', [clientId, status]);
 
-export const setSecretHash = (q: Queryable, clientId: string, hash: string) =>
-  updated(q, 'UPDATE concord.apps SET secret_hash = $2 WHERE client_id = $1', [clientId, hash]);
+/** A new secret hash; `revokeTokens` also raises the token generation, so every token issued before is refused. */
+export const setSecretHash = (q: Queryable, clientId: string, hash: string, revokeTokens = false) =>
+  updated(
+    q,
+    `UPDATE concord.apps SET secret_hash = $2${revokeTokens ? ', token_generation = token_generation + 1' : ''} WHERE client_id = $1`,
+    [clientId, hash],
+  );
+
+/** Replaces a secret hash only if it is still `old`: migrating a legacy hash must not undo a rotation. */
+export const replaceSecretHash = (q: Queryable, clientId: string, old: string, hash: string) =>
+  updated(q, 'UPDATE concord.apps SET secret_hash = $3 WHERE client_id = $1 AND secret_hash = $2', [clientId, old, hash]);
+
+/** Replaces an API key's hash only if it is still `old` (see replaceSecretHash). */
+export async function replaceApiKeyHash(q: Queryable, keyId: string, old: string, hash: string): Promise<boolean> {
+  return (await q.query('UPDATE concord.api_keys SET hash = $3 WHERE key_id = $1 AND hash = $2 RETURNING key_id', [keyId, old, hash])).rows.length > 0;
+}
 
 /** A new request replaces a pending one; asking for the current plan matches nothing. */
 export const setRequestedPlan = (q: Queryable, clientId: string, plan: string) =>

@@ -18,6 +18,8 @@ export interface IssueRequest {
   clientId: string;
   partnerId?: string;
   scopes: readonly string[];
+  /** The app's token generation (claim `gen`); a secret rotation that revokes tokens raises it. */
+  generation?: number;
 }
 
 /** The RFC 6749 §5.1 response body. */
@@ -43,7 +45,7 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
   }
 
   return {
-    async issue({ clientId, partnerId, scopes }) {
+    async issue({ clientId, partnerId, scopes, generation }) {
       if (!clientId) throw new TypeError('clientId is required');
       const scope = joinScopes(scopes);
       const key = await keys.activeKey();
@@ -51,6 +53,7 @@ export function createTokenIssuer(options: TokenIssuerOptions): TokenIssuer {
       const iat = Math.floor(nowMs / 1000);
       const claims: JWTPayload = { scope };
       if (partnerId !== undefined) claims.partner = partnerId;
+      if (generation) claims.gen = generation;
       const accessToken = await new SignJWT(claims)
         .setProtectedHeader({ alg: SIGNING_ALG, kid: key.kid, typ: 'JWT' })
         .setIssuer(issuer)

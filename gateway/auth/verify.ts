@@ -34,6 +34,8 @@ export interface VerifiedToken {
   jti: string;
   /** Who vouched for the token. The caller's identity is (issuer, clientId): a trusted issuer may reuse a local client id. */
   issuer: string;
+  /** The app's token generation when it was issued (claim `gen`; absent means 0). */
+  generation?: number;
 }
 
 export interface VerifierStats {
@@ -141,13 +143,14 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
 }
 
 function toVerifiedToken(payload: JWTPayload, issuer: string): VerifiedToken {
-  const { sub, jti, exp, scope, partner } = payload;
+  const { sub, jti, exp, scope, partner, gen } = payload;
   const bad = (what: string) => new TokenRejected('malformed', `${what} claim has the wrong type`);
   if (typeof sub !== 'string' || sub === '') throw bad('sub');
   if (typeof jti !== 'string' || jti === '') throw bad('jti');
   if (typeof exp !== 'number') throw bad('exp');
   if (scope !== undefined && typeof scope !== 'string') throw bad('scope');
   if (partner !== undefined && (typeof partner !== 'string' || partner === '')) throw bad('partner');
+  if (gen !== undefined && !(Number.isSafeInteger(gen) && (gen as number) >= 0)) throw bad('gen');
   return {
     clientId: sub,
     ...(partner !== undefined && { partnerId: partner }),
@@ -155,6 +158,7 @@ function toVerifiedToken(payload: JWTPayload, issuer: string): VerifiedToken {
     exp,
     jti,
     issuer,
+    ...(gen !== undefined && { generation: gen as number }),
   };
 }
 

@@ -192,3 +192,24 @@ export function table(header: readonly string[], rows: ReadonlyArray<readonly st
       .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
 }
+
+/** The same page size the admin contract allows at most: fewest round trips when listing everything. */
+export const LIST_PAGE = 100;
+
+/**
+ * Every item of a cursor-paged admin list, page by page. A server that hands back a cursor it already gave would
+ * loop forever; that stops with a failure instead.
+ */
+export async function collectPages<T>(what: string, page: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor?: string | null }>): Promise<T[]> {
+  const items: T[] = [];
+  const seen = new Set<string>();
+  let cursor: string | undefined;
+  do {
+    const next = await page(cursor);
+    items.push(...next.items);
+    cursor = next.nextCursor ?? undefined;
+    if (cursor !== undefined && seen.has(cursor)) throw new CliFailure(`${what} failed: the server repeated a page cursor`);
+    if (cursor !== undefined) seen.add(cursor);
+  } while (cursor !== undefined);
+  return items;
+}

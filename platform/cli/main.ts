@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { registerApps } from './commands/apps';
 import { registerConfig } from './commands/config';
+import { registerPartners } from './commands/partners';
 import { registerContracts } from './commands/contracts';
 import { registerEvents } from './commands/events';
 import { registerGenerate } from './commands/generate';
@@ -14,7 +15,7 @@ import type { CommandContext } from './context';
 import { createOutput, reportError } from './output';
 
 /** Every command: adding one means writing its file and adding it here. */
-const COMMANDS = [registerStart, registerGenerate, registerApps, registerPlans, registerEvents, registerOps, registerSandbox, registerPact, registerContracts, registerConfig];
+const COMMANDS = [registerStart, registerGenerate, registerApps, registerPartners, registerPlans, registerEvents, registerOps, registerSandbox, registerPact, registerContracts, registerConfig];
 
 export async function main(argv: readonly string[]): Promise<void> {
   const json = argv.includes('--json');

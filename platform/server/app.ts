@@ -5,6 +5,8 @@ import type { Logger } from '../logger';
 import { PROBLEM_CONTENT_TYPE, problem } from './problem';
 import { bindLog } from './log-bindings';
 import { continueTrace } from './trace-context';
+import type { InputError } from './input-guard';
+import { nulInForm, nulInJson, nulInUrl } from './input-guard';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -39,6 +41,10 @@ const VALID_CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Bodies over 1 MB are 413; every input has a size limit. */
 export const BODY_LIMIT = 1024 * 1024;
 export const MAX_JSON_DEPTH = 32;
+
+/** A parser error the error handler answers as a 400 validation problem naming the refused value. */
+const refusedInput = (error: InputError) =>
+  Object.assign(new Error(`${error.pointer} ${error.message}`), { statusCode: 400, code: 'CONCORD_INPUT_REFUSED', errors: [error] });
 
 /** Iterative, so that the check itself cannot overflow the stack. */
 export function exceedsDepth(value: unknown, limit: number): boolean {
@@ -79,7 +85,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       );
       if (socket.writable) {
         socket.end(
-          `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+          `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nX-Content-Type-Options: nosniff\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
         );
       } else socket.destroy(err);
     },
@@ -94,6 +100,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       if (exceedsDepth(value, MAX_JSON_DEPTH)) {
         return done(Object.assign(new Error(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`), { statusCode: 400, code: 'CONCORD_JSON_TOO_DEEP' }), undefined);
       }
+      const nul = nulInJson(body, value);
+      if (nul) return done(refusedInput(nul), undefined);
       done(null, value);
     });
   };
@@ -104,12 +112,16 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     const params = new URLSearchParams(body as string);
     const out: Record<string, string> = Object.create(null);
     for (const [k, v] of params) if (!(k in out)) out[k] = v;
+    const nul = nulInForm(out);
+    if (nul) return done(refusedInput(nul), undefined);
     done(null, out);
   });
 
   app.decorateRequest('traceparent', '');
   app.addHook('onRequest', async (req, reply) => {
     reply.header('X-Correlation-ID', req.id);
+    // Every answer is JSON or problem+json (the portal's pages set their own types): never let a browser sniff one into HTML.
+    reply.header('X-Content-Type-Options', 'nosniff');
     const trace = continueTrace(req.headers.traceparent);
     req.traceparent = trace.traceparent;
     bindLog(req, { traceId: trace.traceId });
@@ -120,6 +132,13 @@ export function buildApp(deps: AppDeps): FastifyInstance {
         .type(PROBLEM_CONTENT_TYPE)
         .send(problem('not-ready', 503, 'Concord is starting', { correlationId: req.id }));
     }
+    const nul = nulInUrl(req.url, req.params);
+    if (nul) {
+      return reply
+        .code(400)
+        .type(PROBLEM_CONTENT_TYPE)
+        .send(problem('validation', 400, 'Request validation failed', { correlationId: req.id, errors: [nul] }));
+    }
   });
 
   app.setNotFoundHandler((req, reply) => {
@@ -129,7 +148,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       .send(problem('not-found', 404, 'Not found', { detail: `No route for ${req.method} ${req.url.split('?')[0]}`, correlationId: req.id }));
   });
 
-  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string; errors?: InputError[] }, req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) req.log.error({ err }, 'unhandled error');
     const body =
@@ -139,6 +158,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
           ? problem('malformed-json', 400, 'Malformed JSON body')
           : err.code === 'CONCORD_JSON_TOO_DEEP'
             ? problem('validation', 400, 'Request validation failed', { detail: err.message })
+          : err.code === 'CONCORD_INPUT_REFUSED'
+            ? problem('validation', 400, 'Request validation failed', { errors: err.errors ?? [] })
             : err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
               ? problem('unsupported-media-type', 415, 'Unsupported media type')
           : status === 500

@@ -11,6 +11,7 @@ import type { GatewayRuntime } from '../../gateway/runtime';
 import { createGatewayRuntime } from '../../gateway/runtime';
 import { lateBound } from '../../gateway/pipeline/late-bound';
 import { createGatewayMetrics } from '../../gateway/metrics/gateway-metrics';
+import { registerMetricsRoute, startMetricsListener } from './metrics-endpoint';
 import { appMigrations } from '../../gateway/apps';
 import type { BootstrapResult } from '../../gateway/apps';
 import { authMigrations } from '../../gateway/auth';
@@ -127,7 +128,7 @@ export async function startPlatform(
     // Routes come from the generated manifest and must exist before listen; the start-up gate holds them
     // at 503 until the contracts are checked and the database is ready.
     const runtime = lateBound<GatewayRuntime>('gateway runtime');
-    app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+    registerMetricsRoute(app, metrics.registry, config.metrics);
     const guards = createUpstreamGuards({ timeoutMs: config.upstreamTimeoutMs, metrics });
     const inProcess = inProcessUpstream(() => runtime.get().services, guards);
     const remote = remoteRoles(config, guards);
@@ -154,6 +155,11 @@ export async function startPlatform(
     const closeApp = () => (appClosed ??= app.close());
     cleanup.push(closeApp);
     await app.listen({ host: config.host, port: config.port });
+    const metricsListener = await startMetricsListener(metrics.registry, config.metrics);
+    if (metricsListener) {
+      cleanup.push(() => metricsListener.close());
+      onStep(`metrics on ${metricsListener.url}`);
+    }
     checkpoint();
     const { port } = app.server.address() as AddressInfo;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;

@@ -2,12 +2,14 @@
 export interface AppStatus {
   plan: string;
   active: boolean;
+  /** Tokens issued under a lower generation were revoked by a secret rotation (ADR 0011). */
+  tokenGeneration: number;
 }
 
 /**
  * Token verification proves who the caller is, not that the app is still active or on the same plan. Looking
  * the app up on every request would put a database query on the hot path, so answers are kept briefly: a
- * suspension or plan change takes effect within `ttlMs` on every instance.
+ * suspension, plan change or token revocation takes effect within `ttlMs` on every instance.
  */
 export function createAppStatusCache(
   load: (clientId: string) => Promise<AppStatus | undefined>,

@@ -23,10 +23,10 @@ export interface AuthenticationDeps {
    * Verifies a bearer token; rejects when it is not acceptable. Verified tokens are cached by the verifier.
    * `plan` is set for callers of a trusted external issuer, whom the app registry does not know.
    */
-  verifyToken(token: string): Promise<{ clientId: string; partnerId?: string; scopes: string[]; plan?: string }>;
+  verifyToken(token: string): Promise<{ clientId: string; partnerId?: string; scopes: string[]; plan?: string; generation?: number }>;
   verifyApiKey(key: string): Promise<{ clientId: string; partnerId?: string; scopes: string[]; plan: string } | null>;
   /** The app's current plan and status, from a short-lived cache: a suspended app is refused within its TTL. */
-  appStatus(clientId: string): Promise<{ plan: string; active: boolean } | undefined>;
+  appStatus(clientId: string): Promise<{ plan: string; active: boolean; tokenGeneration?: number } | undefined>;
   /** The developer-portal session a cookie token names, as a caller; undefined when unknown or expired. */
   verifySession(token: string): Promise<SessionCaller | undefined>;
 }
@@ -53,6 +53,14 @@ function unauthorized(req: FastifyRequest, reply: FastifyReply, detail: string, 
     .header('WWW-Authenticate', `Bearer realm="concord"${error ? `, error="${error}"` : ''}`)
     .type(PROBLEM_CONTENT_TYPE)
     .send(problem('unauthorized', 401, 'Authentication required', { detail, correlationId: req.id }));
+}
+
+function busy(req: FastifyRequest, reply: FastifyReply) {
+  return reply
+    .code(503)
+    .header('Retry-After', '1')
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(problem('busy', 503, 'Too many secret checks in progress', { detail: 'Retry in a second.', correlationId: req.id }));
 }
 
 function forbidCsrf(req: FastifyRequest, reply: FastifyReply) {
@@ -103,12 +111,22 @@ function forRoute(deps: () => AuthenticationDeps, route: RouteManifestEntry) {
         if (plan === undefined) {
           const status = await runtime.appStatus(verified.clientId);
           if (!status?.active) return unauthorized(req, reply, 'The app is suspended or no longer exists.', 'invalid_token');
+          if ((verified.generation ?? 0) < (status.tokenGeneration ?? 0)) {
+            return unauthorized(req, reply, 'The access token was revoked by a secret rotation; get a new one.', 'invalid_token');
+          }
           plan = status.plan;
         }
         caller = { correlationId: req.id, clientId: verified.clientId, scopes: verified.scopes, plan, method: 'bearer', ...(verified.partnerId ? { partnerId: verified.partnerId } : {}) };
       } else if (typeof apiKey === 'string' && acceptsApiKey) {
         if (apiKey.length > 512) return unauthorized(req, reply, 'The API key is invalid.');
-        const app = await runtime.verifyApiKey(apiKey);
+        let app;
+        try {
+          app = await runtime.verifyApiKey(apiKey);
+        } catch (err) {
+          // Too many legacy (scrypt) key checks already running: refused at once instead of queued (ADR 0011).
+          if ((err as { code?: string }).code === 'CONCORD_CHECK_BUSY') return busy(req, reply);
+          throw err;
+        }
         if (!app) return unauthorized(req, reply, 'The API key is invalid, revoked, or its app is suspended.');
         caller = { correlationId: req.id, clientId: app.clientId, scopes: app.scopes, plan: app.plan, method: 'api-key', ...(app.partnerId ? { partnerId: app.partnerId } : {}) };
       } else if (cookieToken !== undefined) {

@@ -261,7 +261,9 @@ export interface paths {
         /**
          * Rotate an app's client secret
          * @description Issues a new client secret, shown in this response only (Concord keeps just its hash). The old secret stops
-         *     working at once; access tokens already issued stay valid until they expire (at most 900 s).
+         *     working at once; access tokens already issued stay valid until they expire (at most 900 s), unless the
+         *     body says `revokeTokens: true`: then the app's token generation goes up and every token issued before is
+         *     refused (at once on the instance that rotated, within 30 s on the others).
          *     It takes no Idempotency-Key: a stored replay would keep the new secret in clear. A client that lost the
          *     response rotates again.
          */
@@ -810,6 +812,8 @@ export interface components {
             apiKeys: components["schemas"]["ApiKeySummary"][];
             /** @description A plan change waiting for an admin's approval. */
             requestedPlan?: components["schemas"]["PlanName"];
+            /** @description Raised by a secret rotation with `revokeTokens`; tokens issued under a lower generation are refused. */
+            tokenGeneration?: number;
             createdAt: components["schemas"]["Timestamp"];
         };
         CreateAppRequest: {
@@ -827,6 +831,13 @@ export interface components {
             clientId: components["schemas"]["ClientId"];
             clientSecret: string;
             apiKey: string;
+        };
+        RotateSecretRequest: {
+            /**
+             * @description Also refuse every access token issued before this rotation (a leaked secret's tokens with it).
+             * @default false
+             */
+            revokeTokens: boolean;
         };
         /** @description The new client secret, shown this once. */
         RotatedSecret: {
@@ -1816,7 +1827,16 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "revokeTokens": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["RotateSecretRequest"];
+            };
+        };
         responses: {
             /** @description The new client secret. */
             200: {

@@ -28,6 +28,11 @@ export interface paths {
          *     A suspended app gets `unauthorized_client`. Any `grant_type` other than `client_credentials` gets
          *     `unsupported_grant_type`; a malformed body, or client credentials sent twice, gets `invalid_request`.
          *     Rate-limited per client id (per IP when the client is unknown) at 1 point a call.
+         *
+         *     Failed client authentication is throttled too: after 20 failures for one client id, or 60 from one
+         *     address, within a minute, the endpoint answers 429 with `Retry-After` without checking the secret
+         *     (a secret this instance verified within the last minute still gets its token). When too many secret checks
+         *     are already running, it answers 503 with `Retry-After` at once rather than queueing.
          */
         post: operations["issueToken"];
         delete?: never;
@@ -183,6 +188,25 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description An upstream is unavailable or its circuit breaker is open. */
+        ServiceUnavailable: {
+            headers: {
+                "X-Correlation-ID": components["headers"]["CorrelationId"];
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://concord.dev/problems/upstream-unavailable",
+                 *       "title": "Upstream unavailable",
+                 *       "status": 503,
+                 *       "correlationId": "7b0c3a5e-2f7d-4c1e-9a2b-1e5f3d4c6b7a"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: {
         /**
@@ -310,6 +334,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getJwks: {

@@ -811,7 +811,7 @@ validate66.evaluated = {"props":{"id":true,"name":true,"contactEmail":true,"crea
 
 export const listPlans_response_200 = validate69;
 const schema29 = {"type":"object","required":["items"],"properties":{"items":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/Plan"}}}};
-const schema30 = {"type":"object","description":"A rate-limit plan: a token bucket per app that refills at `ratePerSecond` points per second and holds at\nmost `burst` points. Each call takes its operation's `x-concord-rate-limit-cost` (default 1).\nDefaults: sandbox 10 req/s, partner 100 req/s, internal 1000 req/s.\n","required":["name","ratePerSecond","burst"],"properties":{"name":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/PlanName"},"ratePerSecond":{"type":"integer","minimum":1},"burst":{"type":"integer","minimum":1,"description":"The most points an app can spend at once."},"description":{"type":"string","maxLength":500}}};
+const schema30 = {"type":"object","description":"A rate-limit plan: a token bucket per app that refills at `ratePerSecond` points per second and holds at\nmost `burst` points. Each call takes its operation's `x-concord-rate-limit-cost` (default 1).\nDefaults: sandbox 10 req/s, partner 100 req/s, internal 1000 req/s.\n","required":["name","ratePerSecond","burst"],"properties":{"name":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/PlanName"},"ratePerSecond":{"type":"integer","minimum":1,"maximum":2147483647},"burst":{"type":"integer","minimum":1,"maximum":2147483647,"description":"The most points an app can spend at once."},"description":{"type":"string","maxLength":500}}};
 const schema31 = {"type":"string","pattern":"^[a-z][a-z0-9-]{1,31}$","description":"A configured plan. The defaults are `sandbox`, `partner` and `internal`; more can be configured.","example":"sandbox"};
 const pattern4 = new RegExp("^[a-z][a-z0-9-]{1,31}$", "u");
 
@@ -913,8 +913,8 @@ vErrors.push(err3);
 errors++;
 }
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 < 1 || isNaN(data1)){
-const err4 = {instancePath:instancePath+"/ratePerSecond",schemaPath:"#/properties/ratePerSecond/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data1 > 2147483647 || isNaN(data1)){
+const err4 = {instancePath:instancePath+"/ratePerSecond",schemaPath:"#/properties/ratePerSecond/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -923,12 +923,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-}
-if(data.burst !== undefined){
-let data2 = data.burst;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-const err5 = {instancePath:instancePath+"/burst",schemaPath:"#/properties/burst/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data1 < 1 || isNaN(data1)){
+const err5 = {instancePath:instancePath+"/ratePerSecond",schemaPath:"#/properties/ratePerSecond/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -937,9 +933,12 @@ vErrors.push(err5);
 }
 errors++;
 }
-if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 < 1 || isNaN(data2)){
-const err6 = {instancePath:instancePath+"/burst",schemaPath:"#/properties/burst/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+if(data.burst !== undefined){
+let data2 = data.burst;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err6 = {instancePath:instancePath+"/burst",schemaPath:"#/properties/burst/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -948,13 +947,9 @@ vErrors.push(err6);
 }
 errors++;
 }
-}
-}
-if(data.description !== undefined){
-let data3 = data.description;
-if(typeof data3 === "string"){
-if(func1(data3) > 500){
-const err7 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 > 2147483647 || isNaN(data2)){
+const err7 = {instancePath:instancePath+"/burst",schemaPath:"#/properties/burst/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -963,9 +958,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-else {
-const err8 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data2 < 1 || isNaN(data2)){
+const err8 = {instancePath:instancePath+"/burst",schemaPath:"#/properties/burst/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -976,13 +970,39 @@ errors++;
 }
 }
 }
-else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.description !== undefined){
+let data3 = data.description;
+if(typeof data3 === "string"){
+if(func1(data3) > 500){
+const err9 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
 if(vErrors === null){
 vErrors = [err9];
 }
 else {
 vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
 }
 errors++;
 }
@@ -1113,8 +1133,8 @@ vErrors.push(err3);
 errors++;
 }
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 < 1 || isNaN(data1)){
-const err4 = {instancePath:instancePath+"/ratePerSecond",schemaPath:"#/properties/ratePerSecond/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data1 > 2147483647 || isNaN(data1)){
+const err4 = {instancePath:instancePath+"/ratePerSecond",schemaPath:"#/properties/ratePerSecond/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1123,12 +1143,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-}
-if(data.burst !== undefined){
-let data2 = data.burst;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-const err5 = {instancePath:instancePath+"/burst",schemaPath:"#/properties/burst/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data1 < 1 || isNaN(data1)){
+const err5 = {instancePath:instancePath+"/ratePerSecond",schemaPath:"#/properties/ratePerSecond/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1137,9 +1153,12 @@ vErrors.push(err5);
 }
 errors++;
 }
-if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 < 1 || isNaN(data2)){
-const err6 = {instancePath:instancePath+"/burst",schemaPath:"#/properties/burst/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+if(data.burst !== undefined){
+let data2 = data.burst;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err6 = {instancePath:instancePath+"/burst",schemaPath:"#/properties/burst/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1148,13 +1167,9 @@ vErrors.push(err6);
 }
 errors++;
 }
-}
-}
-if(data.description !== undefined){
-let data3 = data.description;
-if(typeof data3 === "string"){
-if(func1(data3) > 500){
-const err7 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 > 2147483647 || isNaN(data2)){
+const err7 = {instancePath:instancePath+"/burst",schemaPath:"#/properties/burst/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1163,9 +1178,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-else {
-const err8 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data2 < 1 || isNaN(data2)){
+const err8 = {instancePath:instancePath+"/burst",schemaPath:"#/properties/burst/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1176,13 +1190,39 @@ errors++;
 }
 }
 }
-else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.description !== undefined){
+let data3 = data.description;
+if(typeof data3 === "string"){
+if(func1(data3) > 500){
+const err9 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
 if(vErrors === null){
 vErrors = [err9];
 }
 else {
 vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
 }
 errors++;
 }
@@ -1193,7 +1233,7 @@ validate74.evaluated = {"props":{"name":true,"ratePerSecond":true,"burst":true,"
 
 export const listApps_response_200 = validate76;
 const schema33 = {"type":"object","required":["items","nextCursor"],"properties":{"items":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/App"}},"nextCursor":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/NextCursor"}}};
-const schema34 = {"type":"object","description":"A registered app. Never carries its client secret or API keys, which are stored only as hashes.","required":["clientId","name","plan","scopes","status","apiKeys","createdAt"],"properties":{"clientId":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/ClientId"},"name":{"type":"string","maxLength":200},"partnerId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/PartnerId"},"plan":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/PlanName"},"scopes":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/Scope"}},"status":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/AppStatus"},"apiKeys":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/ApiKeySummary"}},"requestedPlan":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/PlanName","description":"A plan change waiting for an admin's approval."},"createdAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
+const schema34 = {"type":"object","description":"A registered app. Never carries its client secret or API keys, which are stored only as hashes.","required":["clientId","name","plan","scopes","status","apiKeys","createdAt"],"properties":{"clientId":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/ClientId"},"name":{"type":"string","maxLength":200},"partnerId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/PartnerId"},"plan":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/PlanName"},"scopes":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/Scope"}},"status":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/AppStatus"},"apiKeys":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/ApiKeySummary"}},"requestedPlan":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/PlanName","description":"A plan change waiting for an admin's approval."},"tokenGeneration":{"type":"integer","minimum":0,"maximum":2147483647,"description":"Raised by a secret rotation with `revokeTokens`; tokens issued under a lower generation are refused."},"createdAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
 const schema35 = {"type":"string","pattern":"^app_[0-9A-Za-z]{4,40}$","description":"An app's OAuth client id; also the JWT `sub` of its tokens.","example":"app_sandbox01"};
 const pattern5 = new RegExp("^app_[0-9A-Za-z]{4,40}$", "u");
 
@@ -1634,15 +1674,10 @@ vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.error
 errors = vErrors.length;
 }
 }
-if(data.createdAt !== undefined){
-if(!(validate58(data.createdAt, {instancePath:instancePath+"/createdAt",parentData:data,parentDataProperty:"createdAt",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.tokenGeneration !== undefined){
+let data10 = data.tokenGeneration;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+const err11 = {instancePath:instancePath+"/tokenGeneration",schemaPath:"#/properties/tokenGeneration/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1651,10 +1686,50 @@ vErrors.push(err11);
 }
 errors++;
 }
+if((typeof data10 == "number") && (isFinite(data10))){
+if(data10 > 2147483647 || isNaN(data10)){
+const err12 = {instancePath:instancePath+"/tokenGeneration",schemaPath:"#/properties/tokenGeneration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data10 < 0 || isNaN(data10)){
+const err13 = {instancePath:instancePath+"/tokenGeneration",schemaPath:"#/properties/tokenGeneration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+if(data.createdAt !== undefined){
+if(!(validate58(data.createdAt, {instancePath:instancePath+"/createdAt",parentData:data,parentDataProperty:"createdAt",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
 validate77.errors = vErrors;
 return errors === 0;
 }
-validate77.evaluated = {"props":{"clientId":true,"name":true,"partnerId":true,"plan":true,"scopes":true,"status":true,"apiKeys":true,"requestedPlan":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
+validate77.evaluated = {"props":{"clientId":true,"name":true,"partnerId":true,"plan":true,"scopes":true,"status":true,"apiKeys":true,"requestedPlan":true,"tokenGeneration":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
 
 
 function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -2066,15 +2141,10 @@ vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.error
 errors = vErrors.length;
 }
 }
-if(data.createdAt !== undefined){
-if(!(validate58(data.createdAt, {instancePath:instancePath+"/createdAt",parentData:data,parentDataProperty:"createdAt",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.tokenGeneration !== undefined){
+let data10 = data.tokenGeneration;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+const err11 = {instancePath:instancePath+"/tokenGeneration",schemaPath:"#/properties/tokenGeneration/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2083,10 +2153,50 @@ vErrors.push(err11);
 }
 errors++;
 }
+if((typeof data10 == "number") && (isFinite(data10))){
+if(data10 > 2147483647 || isNaN(data10)){
+const err12 = {instancePath:instancePath+"/tokenGeneration",schemaPath:"#/properties/tokenGeneration/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data10 < 0 || isNaN(data10)){
+const err13 = {instancePath:instancePath+"/tokenGeneration",schemaPath:"#/properties/tokenGeneration/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+if(data.createdAt !== undefined){
+if(!(validate58(data.createdAt, {instancePath:instancePath+"/createdAt",parentData:data,parentDataProperty:"createdAt",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
 validate99.errors = vErrors;
 return errors === 0;
 }
-validate99.evaluated = {"props":{"clientId":true,"name":true,"partnerId":true,"plan":true,"scopes":true,"status":true,"apiKeys":true,"requestedPlan":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
+validate99.evaluated = {"props":{"clientId":true,"name":true,"partnerId":true,"plan":true,"scopes":true,"status":true,"apiKeys":true,"requestedPlan":true,"tokenGeneration":true,"createdAt":true},"dynamicProps":false,"dynamicItems":false};
 
 export const rotateAppSecret_response_200 = validate108;
 const schema42 = {"type":"object","description":"The new client secret, shown this once.","required":["clientId","clientSecret"],"properties":{"clientId":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/ClientId"},"clientSecret":{"type":"string","minLength":32,"maxLength":128}}};
@@ -2518,7 +2628,7 @@ validate113.evaluated = {"props":{"items":true},"dynamicProps":false,"dynamicIte
 
 export const listDeadLetters_response_200 = validate118;
 const schema46 = {"type":"object","required":["items","nextCursor"],"properties":{"items":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/DeadLetter"}},"nextCursor":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/NextCursor"}}};
-const schema47 = {"type":"object","description":"An event one consumer kept failing on, after its retries were spent.","required":["id","eventId","eventType","subject","consumer","reason","attempts","payload","firstFailedAt","lastFailedAt","status"],"properties":{"id":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/DeadLetterId"},"eventId":{"type":"string","maxLength":128,"description":"The CloudEvents `id` (also the NATS `Nats-Msg-Id`)."},"eventType":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/EventType"},"source":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/EventSource"},"subject":{"type":"string","maxLength":200,"description":"The CloudEvents `subject`: the aggregate's id."},"consumer":{"type":"string","maxLength":100,"description":"The consuming service that failed, e.g. `erp-sync`."},"reason":{"type":"string","maxLength":2000,"description":"The last failure."},"attempts":{"type":"integer","minimum":1},"payload":{"type":"object","description":"The event as published, a CloudEvents 1.0 structured JSON envelope."},"firstFailedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"lastFailedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"replayedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"status":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/DeadLetterStatus"}}};
+const schema47 = {"type":"object","description":"An event one consumer kept failing on, after its retries were spent.","required":["id","eventId","eventType","subject","consumer","reason","attempts","payload","firstFailedAt","lastFailedAt","status"],"properties":{"id":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/DeadLetterId"},"eventId":{"type":"string","maxLength":128,"description":"The CloudEvents `id` (also the NATS `Nats-Msg-Id`)."},"eventType":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/EventType"},"source":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/EventSource"},"subject":{"type":"string","maxLength":200,"description":"The CloudEvents `subject`: the aggregate's id."},"consumer":{"type":"string","maxLength":100,"description":"The consuming service that failed, e.g. `erp-sync`."},"reason":{"type":"string","maxLength":2000,"description":"The last failure."},"attempts":{"type":"integer","minimum":1,"maximum":2147483647},"payload":{"type":"object","description":"The event as published, a CloudEvents 1.0 structured JSON envelope."},"firstFailedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"lastFailedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"replayedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"status":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/DeadLetterStatus"}}};
 const schema48 = {"type":"string","pattern":"^dlq_[0-9A-Za-z]{8,40}$","example":"dlq_01JD3QD7F9H1K3M5P7R9T1V3X5"};
 const pattern9 = new RegExp("^dlq_[0-9A-Za-z]{8,40}$", "u");
 
@@ -2928,8 +3038,8 @@ vErrors.push(err19);
 errors++;
 }
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 < 1 || isNaN(data7)){
-const err20 = {instancePath:instancePath+"/attempts",schemaPath:"#/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data7 > 2147483647 || isNaN(data7)){
+const err20 = {instancePath:instancePath+"/attempts",schemaPath:"#/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -2938,17 +3048,27 @@ vErrors.push(err20);
 }
 errors++;
 }
-}
-}
-if(data.payload !== undefined){
-let data8 = data.payload;
-if(!(data8 && typeof data8 == "object" && !Array.isArray(data8))){
-const err21 = {instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data7 < 1 || isNaN(data7)){
+const err21 = {instancePath:instancePath+"/attempts",schemaPath:"#/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err21];
 }
 else {
 vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+if(data.payload !== undefined){
+let data8 = data.payload;
+if(!(data8 && typeof data8 == "object" && !Array.isArray(data8))){
+const err22 = {instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
 }
 errors++;
 }
@@ -2979,12 +3099,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err23];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err23);
 }
 errors++;
 }
@@ -3070,7 +3190,7 @@ return errors === 0;
 validate118.evaluated = {"props":{"items":true,"nextCursor":true},"dynamicProps":false,"dynamicItems":false};
 
 export const replayAllDeadLetters_response_200 = validate133;
-const schema52 = {"type":"object","required":["matched","replayed","failed"],"properties":{"matched":{"type":"integer","minimum":0,"description":"Pending dead letters that matched the filters."},"replayed":{"type":"integer","minimum":0,"description":"Handled by their consumer this time; now `replayed`."},"failed":{"type":"integer","minimum":0,"description":"Failed again; still `pending`."}}};
+const schema52 = {"type":"object","required":["matched","replayed","failed"],"properties":{"matched":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"Pending dead letters that matched the filters."},"replayed":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"Handled by their consumer this time; now `replayed`."},"failed":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"Failed again; still `pending`."}}};
 
 function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -3126,8 +3246,8 @@ vErrors.push(err3);
 errors++;
 }
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 < 0 || isNaN(data0)){
-const err4 = {instancePath:instancePath+"/matched",schemaPath:"#/properties/matched/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data0 > 9007199254740991 || isNaN(data0)){
+const err4 = {instancePath:instancePath+"/matched",schemaPath:"#/properties/matched/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3136,12 +3256,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-}
-if(data.replayed !== undefined){
-let data1 = data.replayed;
-if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err5 = {instancePath:instancePath+"/replayed",schemaPath:"#/properties/replayed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data0 < 0 || isNaN(data0)){
+const err5 = {instancePath:instancePath+"/matched",schemaPath:"#/properties/matched/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3150,9 +3266,12 @@ vErrors.push(err5);
 }
 errors++;
 }
-if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 < 0 || isNaN(data1)){
-const err6 = {instancePath:instancePath+"/replayed",schemaPath:"#/properties/replayed/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data.replayed !== undefined){
+let data1 = data.replayed;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+const err6 = {instancePath:instancePath+"/replayed",schemaPath:"#/properties/replayed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3161,12 +3280,9 @@ vErrors.push(err6);
 }
 errors++;
 }
-}
-}
-if(data.failed !== undefined){
-let data2 = data.failed;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-const err7 = {instancePath:instancePath+"/failed",schemaPath:"#/properties/failed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 > 9007199254740991 || isNaN(data1)){
+const err7 = {instancePath:instancePath+"/replayed",schemaPath:"#/properties/replayed/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3175,9 +3291,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 < 0 || isNaN(data2)){
-const err8 = {instancePath:instancePath+"/failed",schemaPath:"#/properties/failed/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data1 < 0 || isNaN(data1)){
+const err8 = {instancePath:instancePath+"/replayed",schemaPath:"#/properties/replayed/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3188,14 +3303,49 @@ errors++;
 }
 }
 }
-}
-else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.failed !== undefined){
+let data2 = data.failed;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err9 = {instancePath:instancePath+"/failed",schemaPath:"#/properties/failed/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err9];
 }
 else {
 vErrors.push(err9);
+}
+errors++;
+}
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 > 9007199254740991 || isNaN(data2)){
+const err10 = {instancePath:instancePath+"/failed",schemaPath:"#/properties/failed/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(data2 < 0 || isNaN(data2)){
+const err11 = {instancePath:instancePath+"/failed",schemaPath:"#/properties/failed/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
 }
 errors++;
 }
@@ -3458,8 +3608,8 @@ vErrors.push(err19);
 errors++;
 }
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 < 1 || isNaN(data7)){
-const err20 = {instancePath:instancePath+"/attempts",schemaPath:"#/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data7 > 2147483647 || isNaN(data7)){
+const err20 = {instancePath:instancePath+"/attempts",schemaPath:"#/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3468,17 +3618,27 @@ vErrors.push(err20);
 }
 errors++;
 }
-}
-}
-if(data.payload !== undefined){
-let data8 = data.payload;
-if(!(data8 && typeof data8 == "object" && !Array.isArray(data8))){
-const err21 = {instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data7 < 1 || isNaN(data7)){
+const err21 = {instancePath:instancePath+"/attempts",schemaPath:"#/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err21];
 }
 else {
 vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+if(data.payload !== undefined){
+let data8 = data.payload;
+if(!(data8 && typeof data8 == "object" && !Array.isArray(data8))){
+const err22 = {instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
 }
 errors++;
 }
@@ -3509,12 +3669,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err22];
+vErrors = [err23];
 }
 else {
-vErrors.push(err22);
+vErrors.push(err23);
 }
 errors++;
 }
@@ -3524,7 +3684,7 @@ return errors === 0;
 validate134.evaluated = {"props":{"id":true,"eventId":true,"eventType":true,"source":true,"subject":true,"consumer":true,"reason":true,"attempts":true,"payload":true,"firstFailedAt":true,"lastFailedAt":true,"replayedAt":true,"status":true},"dynamicProps":false,"dynamicItems":false};
 
 export const getOpsSummary_response_200 = validate142;
-const schema54 = {"type":"object","required":["ordersAwaitingErp","ordersInException","returnsPendingDisposition","refundExceptions","deadLetters","outboxBacklog"],"properties":{"ordersAwaitingErp":{"type":"integer","minimum":0,"description":"Orders whose ERP sync is pending, in progress or retrying."},"ordersInException":{"type":"integer","minimum":0,"description":"Orders with any system sync in `exception`."},"returnsPendingDisposition":{"type":"integer","minimum":0,"description":"Returns received or inspected but not yet dispositioned."},"refundExceptions":{"type":"integer","minimum":0,"description":"Refunds in `exception` (e.g. the ERP credit memo could not be posted)."},"deadLetters":{"type":"integer","minimum":0,"description":"Dead letters still `pending`."},"outboxBacklog":{"type":"integer","minimum":0,"description":"Outbox events not yet published to the event bus."},"generatedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
+const schema54 = {"type":"object","required":["ordersAwaitingErp","ordersInException","returnsPendingDisposition","refundExceptions","deadLetters","outboxBacklog"],"properties":{"ordersAwaitingErp":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"Orders whose ERP sync is pending, in progress or retrying."},"ordersInException":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"Orders with any system sync in `exception`."},"returnsPendingDisposition":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"Returns received or inspected but not yet dispositioned."},"refundExceptions":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"Refunds in `exception` (e.g. the ERP credit memo could not be posted)."},"deadLetters":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"Dead letters still `pending`."},"outboxBacklog":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"Outbox events not yet published to the event bus."},"generatedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
 
 function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -3610,8 +3770,8 @@ vErrors.push(err6);
 errors++;
 }
 if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 < 0 || isNaN(data0)){
-const err7 = {instancePath:instancePath+"/ordersAwaitingErp",schemaPath:"#/properties/ordersAwaitingErp/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data0 > 9007199254740991 || isNaN(data0)){
+const err7 = {instancePath:instancePath+"/ordersAwaitingErp",schemaPath:"#/properties/ordersAwaitingErp/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3620,12 +3780,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-}
-if(data.ordersInException !== undefined){
-let data1 = data.ordersInException;
-if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err8 = {instancePath:instancePath+"/ordersInException",schemaPath:"#/properties/ordersInException/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data0 < 0 || isNaN(data0)){
+const err8 = {instancePath:instancePath+"/ordersAwaitingErp",schemaPath:"#/properties/ordersAwaitingErp/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3634,9 +3790,12 @@ vErrors.push(err8);
 }
 errors++;
 }
-if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 < 0 || isNaN(data1)){
-const err9 = {instancePath:instancePath+"/ordersInException",schemaPath:"#/properties/ordersInException/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data.ordersInException !== undefined){
+let data1 = data.ordersInException;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+const err9 = {instancePath:instancePath+"/ordersInException",schemaPath:"#/properties/ordersInException/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3645,12 +3804,9 @@ vErrors.push(err9);
 }
 errors++;
 }
-}
-}
-if(data.returnsPendingDisposition !== undefined){
-let data2 = data.returnsPendingDisposition;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-const err10 = {instancePath:instancePath+"/returnsPendingDisposition",schemaPath:"#/properties/returnsPendingDisposition/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 > 9007199254740991 || isNaN(data1)){
+const err10 = {instancePath:instancePath+"/ordersInException",schemaPath:"#/properties/ordersInException/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3659,9 +3815,8 @@ vErrors.push(err10);
 }
 errors++;
 }
-if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 < 0 || isNaN(data2)){
-const err11 = {instancePath:instancePath+"/returnsPendingDisposition",schemaPath:"#/properties/returnsPendingDisposition/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data1 < 0 || isNaN(data1)){
+const err11 = {instancePath:instancePath+"/ordersInException",schemaPath:"#/properties/ordersInException/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3672,10 +3827,10 @@ errors++;
 }
 }
 }
-if(data.refundExceptions !== undefined){
-let data3 = data.refundExceptions;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-const err12 = {instancePath:instancePath+"/refundExceptions",schemaPath:"#/properties/refundExceptions/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.returnsPendingDisposition !== undefined){
+let data2 = data.returnsPendingDisposition;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err12 = {instancePath:instancePath+"/returnsPendingDisposition",schemaPath:"#/properties/returnsPendingDisposition/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3684,9 +3839,9 @@ vErrors.push(err12);
 }
 errors++;
 }
-if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 < 0 || isNaN(data3)){
-const err13 = {instancePath:instancePath+"/refundExceptions",schemaPath:"#/properties/refundExceptions/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 > 9007199254740991 || isNaN(data2)){
+const err13 = {instancePath:instancePath+"/returnsPendingDisposition",schemaPath:"#/properties/returnsPendingDisposition/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3695,12 +3850,8 @@ vErrors.push(err13);
 }
 errors++;
 }
-}
-}
-if(data.deadLetters !== undefined){
-let data4 = data.deadLetters;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err14 = {instancePath:instancePath+"/deadLetters",schemaPath:"#/properties/deadLetters/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data2 < 0 || isNaN(data2)){
+const err14 = {instancePath:instancePath+"/returnsPendingDisposition",schemaPath:"#/properties/returnsPendingDisposition/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3709,9 +3860,12 @@ vErrors.push(err14);
 }
 errors++;
 }
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 < 0 || isNaN(data4)){
-const err15 = {instancePath:instancePath+"/deadLetters",schemaPath:"#/properties/deadLetters/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data.refundExceptions !== undefined){
+let data3 = data.refundExceptions;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+const err15 = {instancePath:instancePath+"/refundExceptions",schemaPath:"#/properties/refundExceptions/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3720,12 +3874,9 @@ vErrors.push(err15);
 }
 errors++;
 }
-}
-}
-if(data.outboxBacklog !== undefined){
-let data5 = data.outboxBacklog;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err16 = {instancePath:instancePath+"/outboxBacklog",schemaPath:"#/properties/outboxBacklog/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 > 9007199254740991 || isNaN(data3)){
+const err16 = {instancePath:instancePath+"/refundExceptions",schemaPath:"#/properties/refundExceptions/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3734,14 +3885,83 @@ vErrors.push(err16);
 }
 errors++;
 }
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 < 0 || isNaN(data5)){
-const err17 = {instancePath:instancePath+"/outboxBacklog",schemaPath:"#/properties/outboxBacklog/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data3 < 0 || isNaN(data3)){
+const err17 = {instancePath:instancePath+"/refundExceptions",schemaPath:"#/properties/refundExceptions/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err17];
 }
 else {
 vErrors.push(err17);
+}
+errors++;
+}
+}
+}
+if(data.deadLetters !== undefined){
+let data4 = data.deadLetters;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err18 = {instancePath:instancePath+"/deadLetters",schemaPath:"#/properties/deadLetters/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 > 9007199254740991 || isNaN(data4)){
+const err19 = {instancePath:instancePath+"/deadLetters",schemaPath:"#/properties/deadLetters/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(data4 < 0 || isNaN(data4)){
+const err20 = {instancePath:instancePath+"/deadLetters",schemaPath:"#/properties/deadLetters/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+if(data.outboxBacklog !== undefined){
+let data5 = data.outboxBacklog;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err21 = {instancePath:instancePath+"/outboxBacklog",schemaPath:"#/properties/outboxBacklog/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 > 9007199254740991 || isNaN(data5)){
+const err22 = {instancePath:instancePath+"/outboxBacklog",schemaPath:"#/properties/outboxBacklog/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+if(data5 < 0 || isNaN(data5)){
+const err23 = {instancePath:instancePath+"/outboxBacklog",schemaPath:"#/properties/outboxBacklog/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
 }
 errors++;
 }
@@ -3755,12 +3975,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err24];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err24);
 }
 errors++;
 }
@@ -3771,7 +3991,7 @@ validate142.evaluated = {"props":{"ordersAwaitingErp":true,"ordersInException":t
 
 export const listSyncExceptions_response_200 = validate144;
 const schema55 = {"type":"object","required":["items","nextCursor"],"properties":{"items":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/SyncException"}},"nextCursor":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/NextCursor"}}};
-const schema56 = {"type":"object","description":"A downstream call of order intake or of the returns workflow, kept while it is in exception.","required":["id","workflow","subjectId","system","action","status","attempts","updatedAt"],"properties":{"id":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/SyncExceptionId"},"workflow":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/SyncWorkflow"},"subjectId":{"type":"string","maxLength":64,"description":"The order id (order syncs) or the return id (return jobs)."},"system":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/DownstreamSystem"},"action":{"type":"string","enum":["create","cancel","credit_memo","return_receipt"],"description":"`create` and `cancel` for order syncs; `credit_memo` and `return_receipt` for return jobs."},"status":{"type":"string","enum":["pending","done","exception"]},"attempts":{"type":"integer","minimum":0,"description":"Counted attempts since the call was queued or last retried."},"lastError":{"type":"string","maxLength":2000},"lastAttemptAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"updatedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
+const schema56 = {"type":"object","description":"A downstream call of order intake or of the returns workflow, kept while it is in exception.","required":["id","workflow","subjectId","system","action","status","attempts","updatedAt"],"properties":{"id":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/SyncExceptionId"},"workflow":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/SyncWorkflow"},"subjectId":{"type":"string","maxLength":64,"description":"The order id (order syncs) or the return id (return jobs)."},"system":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/DownstreamSystem"},"action":{"type":"string","enum":["create","cancel","credit_memo","return_receipt"],"description":"`create` and `cancel` for order syncs; `credit_memo` and `return_receipt` for return jobs."},"status":{"type":"string","enum":["pending","done","exception"]},"attempts":{"type":"integer","minimum":0,"maximum":2147483647,"description":"Counted attempts since the call was queued or last retried."},"lastError":{"type":"string","maxLength":2000},"lastAttemptAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"updatedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
 const schema57 = {"type":"string","description":"`osj_` and the id of an order sync, or `rtj_` and the id of a return job.","pattern":"^(osj|rtj)_[1-9][0-9]{0,17}$","example":"rtj_42"};
 const pattern11 = new RegExp("^(osj|rtj)_[1-9][0-9]{0,17}$", "u");
 
@@ -4080,8 +4300,8 @@ vErrors.push(err14);
 errors++;
 }
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 < 0 || isNaN(data6)){
-const err15 = {instancePath:instancePath+"/attempts",schemaPath:"#/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data6 > 2147483647 || isNaN(data6)){
+const err15 = {instancePath:instancePath+"/attempts",schemaPath:"#/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -4090,13 +4310,8 @@ vErrors.push(err15);
 }
 errors++;
 }
-}
-}
-if(data.lastError !== undefined){
-let data7 = data.lastError;
-if(typeof data7 === "string"){
-if(func1(data7) > 2000){
-const err16 = {instancePath:instancePath+"/lastError",schemaPath:"#/properties/lastError/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
+if(data6 < 0 || isNaN(data6)){
+const err16 = {instancePath:instancePath+"/attempts",schemaPath:"#/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -4106,13 +4321,28 @@ vErrors.push(err16);
 errors++;
 }
 }
-else {
-const err17 = {instancePath:instancePath+"/lastError",schemaPath:"#/properties/lastError/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data.lastError !== undefined){
+let data7 = data.lastError;
+if(typeof data7 === "string"){
+if(func1(data7) > 2000){
+const err17 = {instancePath:instancePath+"/lastError",schemaPath:"#/properties/lastError/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
 if(vErrors === null){
 vErrors = [err17];
 }
 else {
 vErrors.push(err17);
+}
+errors++;
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/lastError",schemaPath:"#/properties/lastError/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
 }
 errors++;
 }
@@ -4131,12 +4361,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err19];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err19);
 }
 errors++;
 }
@@ -4416,8 +4646,8 @@ vErrors.push(err14);
 errors++;
 }
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 < 0 || isNaN(data6)){
-const err15 = {instancePath:instancePath+"/attempts",schemaPath:"#/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data6 > 2147483647 || isNaN(data6)){
+const err15 = {instancePath:instancePath+"/attempts",schemaPath:"#/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -4426,13 +4656,8 @@ vErrors.push(err15);
 }
 errors++;
 }
-}
-}
-if(data.lastError !== undefined){
-let data7 = data.lastError;
-if(typeof data7 === "string"){
-if(func1(data7) > 2000){
-const err16 = {instancePath:instancePath+"/lastError",schemaPath:"#/properties/lastError/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
+if(data6 < 0 || isNaN(data6)){
+const err16 = {instancePath:instancePath+"/attempts",schemaPath:"#/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -4442,13 +4667,28 @@ vErrors.push(err16);
 errors++;
 }
 }
-else {
-const err17 = {instancePath:instancePath+"/lastError",schemaPath:"#/properties/lastError/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data.lastError !== undefined){
+let data7 = data.lastError;
+if(typeof data7 === "string"){
+if(func1(data7) > 2000){
+const err17 = {instancePath:instancePath+"/lastError",schemaPath:"#/properties/lastError/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
 if(vErrors === null){
 vErrors = [err17];
 }
 else {
 vErrors.push(err17);
+}
+errors++;
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/lastError",schemaPath:"#/properties/lastError/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
 }
 errors++;
 }
@@ -4467,12 +4707,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err19];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err19);
 }
 errors++;
 }

@@ -3,7 +3,7 @@
 // @ts-nocheck
 "use strict";
 export const issueToken_response_200 = validate53;
-const schema20 = {"type":"object","description":"RFC 6749 §5.1 successful response.","required":["access_token","token_type","expires_in","scope"],"properties":{"access_token":{"type":"string","description":"ES256-signed JWT with `iss`, `aud`, `sub`, `scope`, `iat`, `exp`, `jti`."},"token_type":{"type":"string","const":"Bearer"},"expires_in":{"type":"integer","minimum":1,"description":"Seconds until the token expires; 900.","example":900},"scope":{"type":"string","description":"The space-separated scopes the token carries."}}};
+const schema20 = {"type":"object","description":"RFC 6749 §5.1 successful response.","required":["access_token","token_type","expires_in","scope"],"properties":{"access_token":{"type":"string","description":"ES256-signed JWT with `iss`, `aud`, `sub`, `scope`, `iat`, `exp`, `jti`."},"token_type":{"type":"string","const":"Bearer"},"expires_in":{"type":"integer","minimum":1,"maximum":86400,"description":"Seconds until the token expires; 900.","example":900},"scope":{"type":"string","description":"The space-separated scopes the token carries."}}};
 
 function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -104,8 +104,8 @@ vErrors.push(err7);
 errors++;
 }
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 < 1 || isNaN(data2)){
-const err8 = {instancePath:instancePath+"/expires_in",schemaPath:"#/properties/expires_in/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data2 > 86400 || isNaN(data2)){
+const err8 = {instancePath:instancePath+"/expires_in",schemaPath:"#/properties/expires_in/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -114,11 +114,8 @@ vErrors.push(err8);
 }
 errors++;
 }
-}
-}
-if(data.scope !== undefined){
-if(typeof data.scope !== "string"){
-const err9 = {instancePath:instancePath+"/scope",schemaPath:"#/properties/scope/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data2 < 1 || isNaN(data2)){
+const err9 = {instancePath:instancePath+"/expires_in",schemaPath:"#/properties/expires_in/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -129,13 +126,26 @@ errors++;
 }
 }
 }
-else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.scope !== undefined){
+if(typeof data.scope !== "string"){
+const err10 = {instancePath:instancePath+"/scope",schemaPath:"#/properties/scope/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
 else {
 vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
 }
 errors++;
 }
@@ -889,4 +899,5 @@ return errors === 0;
 validate59.evaluated = {"props":{"keys":true},"dynamicProps":false,"dynamicItems":false};
 
 export const issueToken_response_401 = issueToken_response_400;
+export const issueToken_response_503 = issueToken_response_429;
 export const getJwks_response_429 = issueToken_response_429;

@@ -779,7 +779,7 @@ validate65.evaluated = {"props":{"type":true,"title":true,"status":true,"detail"
 export const listApis_response_200 = validate68;
 const schema29 = {"type":"object","required":["items"],"properties":{"items":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/platform/portal.v1.yaml#/$defs/CatalogueApi"}}}};
 const schema30 = {"type":"object","required":["name","title","group","kind","audience","versions"],"properties":{"name":{"type":"string","description":"The API, e.g. `orders`."},"title":{"type":"string"},"group":{"type":"string","enum":["process","system","platform","events"]},"kind":{"type":"string","enum":["openapi","asyncapi"]},"audience":{"type":"string","enum":["partner","internal"]},"versions":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/platform/portal.v1.yaml#/$defs/CatalogueVersion"}}}};
-const schema31 = {"type":"object","required":["id","major","version","status"],"properties":{"id":{"$ref":"https://concord.dev/contracts/openapi/platform/portal.v1.yaml#/$defs/ApiVersionId"},"major":{"type":"integer","minimum":1},"version":{"type":"string","description":"The document's `info.version`."},"status":{"type":"string","enum":["current","deprecated"]},"sunset":{"type":"string","format":"date","description":"Deprecated versions: the day after which they answer 410."},"successor":{"$ref":"https://concord.dev/contracts/openapi/platform/portal.v1.yaml#/$defs/ApiVersionId"}}};
+const schema31 = {"type":"object","required":["id","major","version","status"],"properties":{"id":{"$ref":"https://concord.dev/contracts/openapi/platform/portal.v1.yaml#/$defs/ApiVersionId"},"major":{"type":"integer","minimum":1,"maximum":999},"version":{"type":"string","description":"The document's `info.version`."},"status":{"type":"string","enum":["current","deprecated"]},"sunset":{"type":"string","format":"date","description":"Deprecated versions: the day after which they answer 410."},"successor":{"$ref":"https://concord.dev/contracts/openapi/platform/portal.v1.yaml#/$defs/ApiVersionId"}}};
 const schema32 = {"type":"string","pattern":"^[a-z][a-z0-9-]{0,39}\\.v[1-9][0-9]{0,2}$"};
 const pattern5 = new RegExp("^[a-z][a-z0-9-]{0,39}\\.v[1-9][0-9]{0,2}$", "u");
 
@@ -892,8 +892,8 @@ vErrors.push(err4);
 errors++;
 }
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 < 1 || isNaN(data1)){
-const err5 = {instancePath:instancePath+"/major",schemaPath:"#/properties/major/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data1 > 999 || isNaN(data1)){
+const err5 = {instancePath:instancePath+"/major",schemaPath:"#/properties/major/maximum",keyword:"maximum",params:{comparison: "<=", limit: 999},message:"must be <= 999"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -902,11 +902,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-}
-if(data.version !== undefined){
-if(typeof data.version !== "string"){
-const err6 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data1 < 1 || isNaN(data1)){
+const err6 = {instancePath:instancePath+"/major",schemaPath:"#/properties/major/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -916,10 +913,10 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.status !== undefined){
-let data3 = data.status;
-if(typeof data3 !== "string"){
-const err7 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data.version !== undefined){
+if(typeof data.version !== "string"){
+const err7 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -928,8 +925,11 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(!((data3 === "current") || (data3 === "deprecated"))){
-const err8 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema31.properties.status.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.status !== undefined){
+let data3 = data.status;
+if(typeof data3 !== "string"){
+const err8 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -938,12 +938,8 @@ vErrors.push(err8);
 }
 errors++;
 }
-}
-if(data.sunset !== undefined){
-let data4 = data.sunset;
-if(typeof data4 === "string"){
-if(!(formats6.validate(data4))){
-const err9 = {instancePath:instancePath+"/sunset",schemaPath:"#/properties/sunset/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
+if(!((data3 === "current") || (data3 === "deprecated"))){
+const err9 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema31.properties.status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -953,13 +949,27 @@ vErrors.push(err9);
 errors++;
 }
 }
-else {
-const err10 = {instancePath:instancePath+"/sunset",schemaPath:"#/properties/sunset/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.sunset !== undefined){
+let data4 = data.sunset;
+if(typeof data4 === "string"){
+if(!(formats6.validate(data4))){
+const err10 = {instancePath:instancePath+"/sunset",schemaPath:"#/properties/sunset/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
 if(vErrors === null){
 vErrors = [err10];
 }
 else {
 vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/sunset",schemaPath:"#/properties/sunset/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
 }
 errors++;
 }
@@ -972,12 +982,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err12];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err12);
 }
 errors++;
 }
@@ -2641,7 +2651,7 @@ validate103.evaluated = {"props":{"keyId":true,"prefix":true,"apiKey":true,"crea
 
 export const getMyAppUsage_response_200 = validate106;
 const schema45 = {"type":"object","required":["clientId","days"],"properties":{"clientId":{"$ref":"https://concord.dev/contracts/openapi/platform/portal.v1.yaml#/$defs/ClientId"},"days":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/platform/portal.v1.yaml#/$defs/UsageDay"}}}};
-const schema46 = {"type":"object","required":["date","requests","errors","throttled"],"properties":{"date":{"type":"string","format":"date"},"requests":{"type":"integer","minimum":0},"errors":{"type":"integer","minimum":0},"throttled":{"type":"integer","minimum":0}}};
+const schema46 = {"type":"object","required":["date","requests","errors","throttled"],"properties":{"date":{"type":"string","format":"date"},"requests":{"type":"integer","minimum":0,"maximum":9007199254740991},"errors":{"type":"integer","minimum":0,"maximum":9007199254740991},"throttled":{"type":"integer","minimum":0,"maximum":9007199254740991}}};
 
 function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -2732,8 +2742,8 @@ vErrors.push(err6);
 errors++;
 }
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 < 0 || isNaN(data1)){
-const err7 = {instancePath:instancePath+"/requests",schemaPath:"#/properties/requests/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data1 > 9007199254740991 || isNaN(data1)){
+const err7 = {instancePath:instancePath+"/requests",schemaPath:"#/properties/requests/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2742,12 +2752,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-}
-if(data.errors !== undefined){
-let data2 = data.errors;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-const err8 = {instancePath:instancePath+"/errors",schemaPath:"#/properties/errors/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data1 < 0 || isNaN(data1)){
+const err8 = {instancePath:instancePath+"/requests",schemaPath:"#/properties/requests/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2756,9 +2762,12 @@ vErrors.push(err8);
 }
 errors++;
 }
-if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 < 0 || isNaN(data2)){
-const err9 = {instancePath:instancePath+"/errors",schemaPath:"#/properties/errors/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data.errors !== undefined){
+let data2 = data.errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err9 = {instancePath:instancePath+"/errors",schemaPath:"#/properties/errors/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2767,12 +2776,9 @@ vErrors.push(err9);
 }
 errors++;
 }
-}
-}
-if(data.throttled !== undefined){
-let data3 = data.throttled;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-const err10 = {instancePath:instancePath+"/throttled",schemaPath:"#/properties/throttled/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 > 9007199254740991 || isNaN(data2)){
+const err10 = {instancePath:instancePath+"/errors",schemaPath:"#/properties/errors/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2781,9 +2787,8 @@ vErrors.push(err10);
 }
 errors++;
 }
-if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 < 0 || isNaN(data3)){
-const err11 = {instancePath:instancePath+"/throttled",schemaPath:"#/properties/throttled/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data2 < 0 || isNaN(data2)){
+const err11 = {instancePath:instancePath+"/errors",schemaPath:"#/properties/errors/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2794,14 +2799,49 @@ errors++;
 }
 }
 }
-}
-else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.throttled !== undefined){
+let data3 = data.throttled;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+const err12 = {instancePath:instancePath+"/throttled",schemaPath:"#/properties/throttled/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err12];
 }
 else {
 vErrors.push(err12);
+}
+errors++;
+}
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 > 9007199254740991 || isNaN(data3)){
+const err13 = {instancePath:instancePath+"/throttled",schemaPath:"#/properties/throttled/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(data3 < 0 || isNaN(data3)){
+const err14 = {instancePath:instancePath+"/throttled",schemaPath:"#/properties/throttled/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
 }
 errors++;
 }

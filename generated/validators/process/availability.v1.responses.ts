@@ -219,7 +219,7 @@ return errors === 0;
 }
 validate63.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema27 = {"type":"object","required":["sku","positions","total"],"properties":{"sku":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Sku"},"positions":{"type":"array","description":"One position per stocking node in the scope that carries the SKU.","items":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/InventoryPosition"}},"total":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/InventoryPosition"},"channelAtp":{"type":"integer","minimum":0,"description":"Present when a channel was given. The ATP left to that channel after channel allocation; never more than `total.atp`."}}};
+const schema27 = {"type":"object","required":["sku","positions","total"],"properties":{"sku":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Sku"},"positions":{"type":"array","description":"One position per stocking node in the scope that carries the SKU.","items":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/InventoryPosition"}},"total":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/InventoryPosition"},"channelAtp":{"type":"integer","minimum":0,"maximum":2147483647,"description":"Present when a channel was given. The ATP left to that channel after channel allocation; never more than `total.atp`."}}};
 const schema28 = {"type":"string","pattern":"^[A-Z0-9][A-Z0-9-]{1,63}$","description":"Stock keeping unit. Demo data uses SKU-0001 … SKU-0240.","example":"SKU-0001"};
 const pattern4 = new RegExp("^[A-Z0-9][A-Z0-9-]{1,63}$", "u");
 
@@ -260,7 +260,7 @@ return errors === 0;
 }
 validate66.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema29 = {"type":"object","description":"Stock of one SKU at one location (or aggregated over a region or the network).\natp = max(0, onHand - reserved - safetyStock - damaged - qualityControl); inTransit is not promised.\n","required":["sku","locationId","onHand","reserved","safetyStock","damaged","qualityControl","inTransit","atp"],"properties":{"sku":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Sku"},"locationId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/LocationId"},"onHand":{"type":"integer","minimum":0},"reserved":{"type":"integer","minimum":0},"safetyStock":{"type":"integer","minimum":0},"damaged":{"type":"integer","minimum":0},"qualityControl":{"type":"integer","minimum":0},"inTransit":{"type":"integer","minimum":0},"atp":{"type":"integer","minimum":0,"description":"Available to promise."},"updatedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
+const schema29 = {"type":"object","description":"Stock of one SKU at one location (or aggregated over a region or the network).\natp = max(0, onHand - reserved - safetyStock - damaged - qualityControl); inTransit is not promised.\n","required":["sku","locationId","onHand","reserved","safetyStock","damaged","qualityControl","inTransit","atp"],"properties":{"sku":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Sku"},"locationId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/LocationId"},"onHand":{"type":"integer","minimum":0,"maximum":2147483647},"reserved":{"type":"integer","minimum":0,"maximum":2147483647},"safetyStock":{"type":"integer","minimum":0,"maximum":2147483647},"damaged":{"type":"integer","minimum":0,"maximum":2147483647},"qualityControl":{"type":"integer","minimum":0,"maximum":2147483647},"inTransit":{"type":"integer","minimum":0,"maximum":2147483647},"atp":{"type":"integer","minimum":0,"maximum":2147483647,"description":"Available to promise."},"updatedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
 
 function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -502,8 +502,8 @@ vErrors.push(err9);
 errors++;
 }
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 < 0 || isNaN(data2)){
-const err10 = {instancePath:instancePath+"/onHand",schemaPath:"#/properties/onHand/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data2 > 2147483647 || isNaN(data2)){
+const err10 = {instancePath:instancePath+"/onHand",schemaPath:"#/properties/onHand/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -512,12 +512,8 @@ vErrors.push(err10);
 }
 errors++;
 }
-}
-}
-if(data.reserved !== undefined){
-let data3 = data.reserved;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-const err11 = {instancePath:instancePath+"/reserved",schemaPath:"#/properties/reserved/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data2 < 0 || isNaN(data2)){
+const err11 = {instancePath:instancePath+"/onHand",schemaPath:"#/properties/onHand/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -526,9 +522,12 @@ vErrors.push(err11);
 }
 errors++;
 }
-if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 < 0 || isNaN(data3)){
-const err12 = {instancePath:instancePath+"/reserved",schemaPath:"#/properties/reserved/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data.reserved !== undefined){
+let data3 = data.reserved;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+const err12 = {instancePath:instancePath+"/reserved",schemaPath:"#/properties/reserved/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -537,12 +536,9 @@ vErrors.push(err12);
 }
 errors++;
 }
-}
-}
-if(data.safetyStock !== undefined){
-let data4 = data.safetyStock;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err13 = {instancePath:instancePath+"/safetyStock",schemaPath:"#/properties/safetyStock/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 > 2147483647 || isNaN(data3)){
+const err13 = {instancePath:instancePath+"/reserved",schemaPath:"#/properties/reserved/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -551,9 +547,8 @@ vErrors.push(err13);
 }
 errors++;
 }
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 < 0 || isNaN(data4)){
-const err14 = {instancePath:instancePath+"/safetyStock",schemaPath:"#/properties/safetyStock/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data3 < 0 || isNaN(data3)){
+const err14 = {instancePath:instancePath+"/reserved",schemaPath:"#/properties/reserved/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -564,10 +559,10 @@ errors++;
 }
 }
 }
-if(data.damaged !== undefined){
-let data5 = data.damaged;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err15 = {instancePath:instancePath+"/damaged",schemaPath:"#/properties/damaged/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.safetyStock !== undefined){
+let data4 = data.safetyStock;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err15 = {instancePath:instancePath+"/safetyStock",schemaPath:"#/properties/safetyStock/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -576,9 +571,9 @@ vErrors.push(err15);
 }
 errors++;
 }
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 < 0 || isNaN(data5)){
-const err16 = {instancePath:instancePath+"/damaged",schemaPath:"#/properties/damaged/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 > 2147483647 || isNaN(data4)){
+const err16 = {instancePath:instancePath+"/safetyStock",schemaPath:"#/properties/safetyStock/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -587,12 +582,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-}
-}
-if(data.qualityControl !== undefined){
-let data6 = data.qualityControl;
-if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err17 = {instancePath:instancePath+"/qualityControl",schemaPath:"#/properties/qualityControl/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data4 < 0 || isNaN(data4)){
+const err17 = {instancePath:instancePath+"/safetyStock",schemaPath:"#/properties/safetyStock/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -601,9 +592,12 @@ vErrors.push(err17);
 }
 errors++;
 }
-if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 < 0 || isNaN(data6)){
-const err18 = {instancePath:instancePath+"/qualityControl",schemaPath:"#/properties/qualityControl/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data.damaged !== undefined){
+let data5 = data.damaged;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err18 = {instancePath:instancePath+"/damaged",schemaPath:"#/properties/damaged/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -612,12 +606,9 @@ vErrors.push(err18);
 }
 errors++;
 }
-}
-}
-if(data.inTransit !== undefined){
-let data7 = data.inTransit;
-if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-const err19 = {instancePath:instancePath+"/inTransit",schemaPath:"#/properties/inTransit/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 > 2147483647 || isNaN(data5)){
+const err19 = {instancePath:instancePath+"/damaged",schemaPath:"#/properties/damaged/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -626,9 +617,8 @@ vErrors.push(err19);
 }
 errors++;
 }
-if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 < 0 || isNaN(data7)){
-const err20 = {instancePath:instancePath+"/inTransit",schemaPath:"#/properties/inTransit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data5 < 0 || isNaN(data5)){
+const err20 = {instancePath:instancePath+"/damaged",schemaPath:"#/properties/damaged/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -639,10 +629,10 @@ errors++;
 }
 }
 }
-if(data.atp !== undefined){
-let data8 = data.atp;
-if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-const err21 = {instancePath:instancePath+"/atp",schemaPath:"#/properties/atp/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.qualityControl !== undefined){
+let data6 = data.qualityControl;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+const err21 = {instancePath:instancePath+"/qualityControl",schemaPath:"#/properties/qualityControl/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -651,14 +641,94 @@ vErrors.push(err21);
 }
 errors++;
 }
-if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 < 0 || isNaN(data8)){
-const err22 = {instancePath:instancePath+"/atp",schemaPath:"#/properties/atp/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 > 2147483647 || isNaN(data6)){
+const err22 = {instancePath:instancePath+"/qualityControl",schemaPath:"#/properties/qualityControl/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err22];
 }
 else {
 vErrors.push(err22);
+}
+errors++;
+}
+if(data6 < 0 || isNaN(data6)){
+const err23 = {instancePath:instancePath+"/qualityControl",schemaPath:"#/properties/qualityControl/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+}
+if(data.inTransit !== undefined){
+let data7 = data.inTransit;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+const err24 = {instancePath:instancePath+"/inTransit",schemaPath:"#/properties/inTransit/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 > 2147483647 || isNaN(data7)){
+const err25 = {instancePath:instancePath+"/inTransit",schemaPath:"#/properties/inTransit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+if(data7 < 0 || isNaN(data7)){
+const err26 = {instancePath:instancePath+"/inTransit",schemaPath:"#/properties/inTransit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+}
+if(data.atp !== undefined){
+let data8 = data.atp;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+const err27 = {instancePath:instancePath+"/atp",schemaPath:"#/properties/atp/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 > 2147483647 || isNaN(data8)){
+const err28 = {instancePath:instancePath+"/atp",schemaPath:"#/properties/atp/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+if(data8 < 0 || isNaN(data8)){
+const err29 = {instancePath:instancePath+"/atp",schemaPath:"#/properties/atp/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
 }
 errors++;
 }
@@ -672,12 +742,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err30 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err30];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err30);
 }
 errors++;
 }
@@ -775,8 +845,8 @@ vErrors.push(err4);
 errors++;
 }
 if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 < 0 || isNaN(data4)){
-const err5 = {instancePath:instancePath+"/channelAtp",schemaPath:"#/properties/channelAtp/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data4 > 2147483647 || isNaN(data4)){
+const err5 = {instancePath:instancePath+"/channelAtp",schemaPath:"#/properties/channelAtp/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -785,16 +855,26 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data4 < 0 || isNaN(data4)){
+const err6 = {instancePath:instancePath+"/channelAtp",schemaPath:"#/properties/channelAtp/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err6];
 }
 else {
 vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
 }
 errors++;
 }
@@ -1219,7 +1299,7 @@ return errors === 0;
 validate78.evaluated = {"props":{"type":true,"title":true,"status":true,"detail":true,"instance":true,"correlationId":true,"errors":true},"dynamicProps":false,"dynamicItems":false};
 
 export const createReservation_response_201 = validate81;
-const schema35 = {"type":"object","required":["id","sku","locationId","quantity","channel","status","expiresAt","createdAt"],"properties":{"id":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ReservationId"},"sku":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Sku"},"locationId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/LocationId"},"quantity":{"type":"integer","minimum":1},"channel":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Channel"},"orderId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/OrderId"},"status":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ReservationStatus"},"expiresAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"createdAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
+const schema35 = {"type":"object","required":["id","sku","locationId","quantity","channel","status","expiresAt","createdAt"],"properties":{"id":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ReservationId"},"sku":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Sku"},"locationId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/LocationId"},"quantity":{"type":"integer","minimum":1,"maximum":2147483647},"channel":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Channel"},"orderId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/OrderId"},"status":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ReservationStatus"},"expiresAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"createdAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
 const schema36 = {"type":"string","pattern":"^rsv_[0-9A-Za-z]{8,40}$","example":"rsv_01JD3Q9A1B2C3D4E5F6G7H8J9K"};
 const pattern7 = new RegExp("^rsv_[0-9A-Za-z]{8,40}$", "u");
 
@@ -1496,13 +1576,23 @@ vErrors.push(err8);
 errors++;
 }
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 < 1 || isNaN(data3)){
-const err9 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data3 > 2147483647 || isNaN(data3)){
+const err9 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err9];
 }
 else {
 vErrors.push(err9);
+}
+errors++;
+}
+if(data3 < 1 || isNaN(data3)){
+const err10 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
 }
 errors++;
 }
@@ -1540,12 +1630,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err11];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err11);
 }
 errors++;
 }

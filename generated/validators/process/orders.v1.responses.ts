@@ -718,7 +718,7 @@ return errors === 0;
 }
 validate70.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema31 = {"type":"object","required":["lineId","sku","quantity","unitPrice","fulfilment","shippedQuantity","cancelledQuantity","returnedQuantity"],"properties":{"lineId":{"type":"string","maxLength":40},"sku":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Sku"},"quantity":{"type":"integer","minimum":1,"maximum":10000},"unitPrice":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"tax":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"fulfilment":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/FulfilmentIntent"},"fulfilmentGroupId":{"type":"string","maxLength":40},"shippedQuantity":{"type":"integer","minimum":0},"cancelledQuantity":{"type":"integer","minimum":0},"returnedQuantity":{"type":"integer","minimum":0}}};
+const schema31 = {"type":"object","required":["lineId","sku","quantity","unitPrice","fulfilment","shippedQuantity","cancelledQuantity","returnedQuantity"],"properties":{"lineId":{"type":"string","maxLength":40},"sku":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Sku"},"quantity":{"type":"integer","minimum":1,"maximum":10000},"unitPrice":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"tax":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Money"},"fulfilment":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/FulfilmentIntent"},"fulfilmentGroupId":{"type":"string","maxLength":40},"shippedQuantity":{"type":"integer","minimum":0,"maximum":2147483647},"cancelledQuantity":{"type":"integer","minimum":0,"maximum":2147483647},"returnedQuantity":{"type":"integer","minimum":0,"maximum":2147483647}}};
 const schema32 = {"type":"string","pattern":"^[A-Z0-9][A-Z0-9-]{1,63}$","description":"Stock keeping unit. Demo data uses SKU-0001 … SKU-0240.","example":"SKU-0001"};
 const pattern7 = new RegExp("^[A-Z0-9][A-Z0-9-]{1,63}$", "u");
 
@@ -1215,8 +1215,8 @@ vErrors.push(err15);
 errors++;
 }
 if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 < 0 || isNaN(data7)){
-const err16 = {instancePath:instancePath+"/shippedQuantity",schemaPath:"#/properties/shippedQuantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data7 > 2147483647 || isNaN(data7)){
+const err16 = {instancePath:instancePath+"/shippedQuantity",schemaPath:"#/properties/shippedQuantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1225,12 +1225,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-}
-}
-if(data.cancelledQuantity !== undefined){
-let data8 = data.cancelledQuantity;
-if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-const err17 = {instancePath:instancePath+"/cancelledQuantity",schemaPath:"#/properties/cancelledQuantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data7 < 0 || isNaN(data7)){
+const err17 = {instancePath:instancePath+"/shippedQuantity",schemaPath:"#/properties/shippedQuantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1239,9 +1235,12 @@ vErrors.push(err17);
 }
 errors++;
 }
-if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 < 0 || isNaN(data8)){
-const err18 = {instancePath:instancePath+"/cancelledQuantity",schemaPath:"#/properties/cancelledQuantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data.cancelledQuantity !== undefined){
+let data8 = data.cancelledQuantity;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+const err18 = {instancePath:instancePath+"/cancelledQuantity",schemaPath:"#/properties/cancelledQuantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1250,12 +1249,9 @@ vErrors.push(err18);
 }
 errors++;
 }
-}
-}
-if(data.returnedQuantity !== undefined){
-let data9 = data.returnedQuantity;
-if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-const err19 = {instancePath:instancePath+"/returnedQuantity",schemaPath:"#/properties/returnedQuantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 > 2147483647 || isNaN(data8)){
+const err19 = {instancePath:instancePath+"/cancelledQuantity",schemaPath:"#/properties/cancelledQuantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1264,9 +1260,8 @@ vErrors.push(err19);
 }
 errors++;
 }
-if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 < 0 || isNaN(data9)){
-const err20 = {instancePath:instancePath+"/returnedQuantity",schemaPath:"#/properties/returnedQuantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data8 < 0 || isNaN(data8)){
+const err20 = {instancePath:instancePath+"/cancelledQuantity",schemaPath:"#/properties/cancelledQuantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1277,14 +1272,49 @@ errors++;
 }
 }
 }
-}
-else {
-const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.returnedQuantity !== undefined){
+let data9 = data.returnedQuantity;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+const err21 = {instancePath:instancePath+"/returnedQuantity",schemaPath:"#/properties/returnedQuantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err21];
 }
 else {
 vErrors.push(err21);
+}
+errors++;
+}
+if((typeof data9 == "number") && (isFinite(data9))){
+if(data9 > 2147483647 || isNaN(data9)){
+const err22 = {instancePath:instancePath+"/returnedQuantity",schemaPath:"#/properties/returnedQuantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+if(data9 < 0 || isNaN(data9)){
+const err23 = {instancePath:instancePath+"/returnedQuantity",schemaPath:"#/properties/returnedQuantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
 }
 errors++;
 }
@@ -1907,7 +1937,7 @@ return errors === 0;
 }
 validate100.evaluated = {"props":{"subtotal":true,"discount":true,"tax":true,"shipping":true,"total":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema43 = {"type":"object","description":"Where Concord stands with one downstream system for this order.","required":["status","attempts"],"properties":{"status":{"type":"string","enum":["pending","in_progress","synced","retrying","exception","not_applicable"]},"attempts":{"type":"integer","minimum":0},"externalRef":{"type":"string","description":"The system's own id for the document."},"lastError":{"type":"string","maxLength":2000},"lastAttemptAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"nextAttemptAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
+const schema43 = {"type":"object","description":"Where Concord stands with one downstream system for this order.","required":["status","attempts"],"properties":{"status":{"type":"string","enum":["pending","in_progress","synced","retrying","exception","not_applicable"]},"attempts":{"type":"integer","minimum":0,"maximum":2147483647},"externalRef":{"type":"string","description":"The system's own id for the document."},"lastError":{"type":"string","maxLength":2000},"lastAttemptAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"nextAttemptAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
 const schema44 = {"type":"string","format":"date-time","example":"2026-11-21T10:15:30Z"};
 const formats2 = require("ajv-formats/dist/formats").fullFormats["date-time"];
 
@@ -2016,8 +2046,8 @@ vErrors.push(err4);
 errors++;
 }
 if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 < 0 || isNaN(data1)){
-const err5 = {instancePath:instancePath+"/attempts",schemaPath:"#/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data1 > 2147483647 || isNaN(data1)){
+const err5 = {instancePath:instancePath+"/attempts",schemaPath:"#/properties/attempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2026,11 +2056,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-}
-if(data.externalRef !== undefined){
-if(typeof data.externalRef !== "string"){
-const err6 = {instancePath:instancePath+"/externalRef",schemaPath:"#/properties/externalRef/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data1 < 0 || isNaN(data1)){
+const err6 = {instancePath:instancePath+"/attempts",schemaPath:"#/properties/attempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2040,11 +2067,10 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.lastError !== undefined){
-let data3 = data.lastError;
-if(typeof data3 === "string"){
-if(func1(data3) > 2000){
-const err7 = {instancePath:instancePath+"/lastError",schemaPath:"#/properties/lastError/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
+}
+if(data.externalRef !== undefined){
+if(typeof data.externalRef !== "string"){
+const err7 = {instancePath:instancePath+"/externalRef",schemaPath:"#/properties/externalRef/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2054,13 +2080,27 @@ vErrors.push(err7);
 errors++;
 }
 }
-else {
-const err8 = {instancePath:instancePath+"/lastError",schemaPath:"#/properties/lastError/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.lastError !== undefined){
+let data3 = data.lastError;
+if(typeof data3 === "string"){
+if(func1(data3) > 2000){
+const err8 = {instancePath:instancePath+"/lastError",schemaPath:"#/properties/lastError/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
 if(vErrors === null){
 vErrors = [err8];
 }
 else {
 vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/lastError",schemaPath:"#/properties/lastError/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
 }
 errors++;
 }
@@ -2079,12 +2119,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err10];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err10);
 }
 errors++;
 }

@@ -239,7 +239,7 @@ return errors === 0;
 }
 validate66.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema29 = {"type":"object","required":["lineId","orderLineId","sku","quantity","reason","receivedQuantity"],"properties":{"lineId":{"type":"string","maxLength":40},"orderLineId":{"type":"string","maxLength":40},"sku":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Sku"},"quantity":{"type":"integer","minimum":1},"reason":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ReturnReason"},"receivedQuantity":{"type":"integer","minimum":0},"condition":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ItemCondition"},"disposition":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Disposition"}}};
+const schema29 = {"type":"object","required":["lineId","orderLineId","sku","quantity","reason","receivedQuantity"],"properties":{"lineId":{"type":"string","maxLength":40},"orderLineId":{"type":"string","maxLength":40},"sku":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Sku"},"quantity":{"type":"integer","minimum":1,"maximum":2147483647},"reason":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ReturnReason"},"receivedQuantity":{"type":"integer","minimum":0,"maximum":2147483647},"condition":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ItemCondition"},"disposition":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Disposition"}}};
 const func1 = require("ajv/dist/runtime/ucs2length").default;
 const schema30 = {"type":"string","pattern":"^[A-Z0-9][A-Z0-9-]{1,63}$","description":"Stock keeping unit. Demo data uses SKU-0001 … SKU-0240.","example":"SKU-0001"};
 const pattern7 = new RegExp("^[A-Z0-9][A-Z0-9-]{1,63}$", "u");
@@ -533,13 +533,23 @@ vErrors.push(err10);
 errors++;
 }
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 < 1 || isNaN(data3)){
-const err11 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data3 > 2147483647 || isNaN(data3)){
+const err11 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err11];
 }
 else {
 vErrors.push(err11);
+}
+errors++;
+}
+if(data3 < 1 || isNaN(data3)){
+const err12 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
 }
 errors++;
 }
@@ -554,23 +564,33 @@ errors = vErrors.length;
 if(data.receivedQuantity !== undefined){
 let data5 = data.receivedQuantity;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err12 = {instancePath:instancePath+"/receivedQuantity",schemaPath:"#/properties/receivedQuantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 < 0 || isNaN(data5)){
-const err13 = {instancePath:instancePath+"/receivedQuantity",schemaPath:"#/properties/receivedQuantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err13 = {instancePath:instancePath+"/receivedQuantity",schemaPath:"#/properties/receivedQuantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err13];
 }
 else {
 vErrors.push(err13);
+}
+errors++;
+}
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 > 2147483647 || isNaN(data5)){
+const err14 = {instancePath:instancePath+"/receivedQuantity",schemaPath:"#/properties/receivedQuantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(data5 < 0 || isNaN(data5)){
+const err15 = {instancePath:instancePath+"/receivedQuantity",schemaPath:"#/properties/receivedQuantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
 }
 errors++;
 }
@@ -590,12 +610,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err16];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err16);
 }
 errors++;
 }

@@ -1738,7 +1738,7 @@ return errors === 0;
 validate86.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const createInventoryAdjustment_body = validate103;
-const schema41 = {"type":"object","required":["sku","locationId","delta","reason","source","sourceSequence"],"additionalProperties":false,"properties":{"sku":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Sku"},"locationId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/LocationId"},"delta":{"type":"integer","minimum":-100000,"maximum":100000,"not":{"const":0},"description":"Signed change to on hand; never zero."},"reason":{"$ref":"https://concord.dev/contracts/openapi/system/erp.v1.yaml#/$defs/InventoryAdjustmentReason"},"note":{"type":"string","maxLength":500},"source":{"description":"Always `erp` on this API.","allOf":[{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/InventorySource"}],"const":"erp"},"sourceSequence":{"type":"integer","minimum":1,"description":"ERP's sequence for this SKU × location; Concord ignores stale and duplicate ones."},"occurredAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
+const schema41 = {"type":"object","required":["sku","locationId","delta","reason","source","sourceSequence"],"additionalProperties":false,"properties":{"sku":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Sku"},"locationId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/LocationId"},"delta":{"type":"integer","minimum":-100000,"maximum":100000,"not":{"const":0},"description":"Signed change to on hand; never zero."},"reason":{"$ref":"https://concord.dev/contracts/openapi/system/erp.v1.yaml#/$defs/InventoryAdjustmentReason"},"note":{"type":"string","maxLength":500},"source":{"description":"Always `erp` on this API.","allOf":[{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/InventorySource"}],"const":"erp"},"sourceSequence":{"type":"integer","minimum":1,"maximum":9007199254740991,"description":"ERP's sequence for this SKU × location; Concord ignores stale and duplicate ones."},"occurredAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
 const schema42 = {"type":"string","pattern":"^[A-Z0-9][A-Z0-9-]{0,31}$","description":"A node in the location hierarchy (network, region, DC, store, dark store, 3PL).","example":"S1"};
 const pattern10 = new RegExp("^[A-Z0-9][A-Z0-9-]{0,31}$", "u");
 
@@ -2019,9 +2019,15 @@ return false;
 }
 if(errors === _errs13){
 if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 > 9007199254740991 || isNaN(data6)){
+validate103.errors = [{instancePath:instancePath+"/sourceSequence",schemaPath:"#/properties/sourceSequence/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
+return false;
+}
+else {
 if(data6 < 1 || isNaN(data6)){
 validate103.errors = [{instancePath:instancePath+"/sourceSequence",schemaPath:"#/properties/sourceSequence/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
+}
 }
 }
 }

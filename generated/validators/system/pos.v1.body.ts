@@ -3,7 +3,7 @@
 // @ts-nocheck
 "use strict";
 export const createStoreSale_body = validate53;
-const schema20 = {"type":"object","required":["storeId","receiptId","lines","tenders","sourceSequence","occurredAt"],"additionalProperties":false,"properties":{"storeId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/LocationId"},"receiptId":{"type":"string","minLength":1,"maxLength":64,"description":"The till receipt number."},"currency":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/CurrencyCode"},"lines":{"type":"array","minItems":1,"maxItems":200,"items":{"$ref":"https://concord.dev/contracts/openapi/system/pos.v1.yaml#/$defs/CreateStoreSaleLine"}},"tenders":{"type":"array","minItems":1,"maxItems":10,"items":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Tender"}},"sourceSequence":{"type":"integer","minimum":1,"description":"The store's POS sequence, applied to every SKU on the sale; Concord ignores stale and duplicate ones."},"occurredAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
+const schema20 = {"type":"object","required":["storeId","receiptId","lines","tenders","sourceSequence","occurredAt"],"additionalProperties":false,"properties":{"storeId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/LocationId"},"receiptId":{"type":"string","minLength":1,"maxLength":64,"description":"The till receipt number."},"currency":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/CurrencyCode"},"lines":{"type":"array","minItems":1,"maxItems":200,"items":{"$ref":"https://concord.dev/contracts/openapi/system/pos.v1.yaml#/$defs/CreateStoreSaleLine"}},"tenders":{"type":"array","minItems":1,"maxItems":10,"items":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Tender"}},"sourceSequence":{"type":"integer","minimum":1,"maximum":9007199254740991,"description":"The store's POS sequence, applied to every SKU on the sale; Concord ignores stale and duplicate ones."},"occurredAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
 const schema22 = {"type":"string","pattern":"^[A-Z0-9][A-Z0-9-]{0,31}$","description":"A node in the location hierarchy (network, region, DC, store, dark store, 3PL).","example":"S1"};
 const pattern3 = new RegExp("^[A-Z0-9][A-Z0-9-]{0,31}$", "u");
 
@@ -708,9 +708,15 @@ return false;
 }
 if(errors === _errs12){
 if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 > 9007199254740991 || isNaN(data7)){
+validate53.errors = [{instancePath:instancePath+"/sourceSequence",schemaPath:"#/properties/sourceSequence/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
+return false;
+}
+else {
 if(data7 < 1 || isNaN(data7)){
 validate53.errors = [{instancePath:instancePath+"/sourceSequence",schemaPath:"#/properties/sourceSequence/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
+}
 }
 }
 }
@@ -1579,7 +1585,7 @@ return errors === 0;
 validate89.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const createStockCount_body = validate97;
-const schema41 = {"type":"object","required":["storeId","counts","sourceSequence","occurredAt"],"additionalProperties":false,"properties":{"storeId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/LocationId"},"counts":{"type":"array","minItems":1,"maxItems":500,"items":{"$ref":"https://concord.dev/contracts/openapi/system/pos.v1.yaml#/$defs/StockCountLine"}},"sourceSequence":{"type":"integer","minimum":1,"description":"The store's POS sequence, applied to every SKU counted; Concord ignores stale and duplicate ones."},"occurredAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
+const schema41 = {"type":"object","required":["storeId","counts","sourceSequence","occurredAt"],"additionalProperties":false,"properties":{"storeId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/LocationId"},"counts":{"type":"array","minItems":1,"maxItems":500,"items":{"$ref":"https://concord.dev/contracts/openapi/system/pos.v1.yaml#/$defs/StockCountLine"}},"sourceSequence":{"type":"integer","minimum":1,"maximum":9007199254740991,"description":"The store's POS sequence, applied to every SKU counted; Concord ignores stale and duplicate ones."},"occurredAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
 const schema42 = {"type":"object","required":["sku","counted"],"additionalProperties":false,"properties":{"sku":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Sku"},"counted":{"type":"integer","minimum":0,"maximum":1000000,"description":"Counted absolute on-hand quantity."}}};
 
 function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -1752,9 +1758,15 @@ return false;
 }
 if(errors === _errs6){
 if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 > 9007199254740991 || isNaN(data3)){
+validate97.errors = [{instancePath:instancePath+"/sourceSequence",schemaPath:"#/properties/sourceSequence/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
+return false;
+}
+else {
 if(data3 < 1 || isNaN(data3)){
 validate97.errors = [{instancePath:instancePath+"/sourceSequence",schemaPath:"#/properties/sourceSequence/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
+}
 }
 }
 }

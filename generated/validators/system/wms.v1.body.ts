@@ -1340,7 +1340,7 @@ return errors === 0;
 validate76.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const createInventoryMovement_body = validate86;
-const schema37 = {"type":"object","required":["type","sku","locationId","quantity","source","sourceSequence","occurredAt"],"additionalProperties":false,"properties":{"type":{"$ref":"https://concord.dev/contracts/openapi/system/wms.v1.yaml#/$defs/InventoryMovementType"},"sku":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Sku"},"locationId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/LocationId"},"quantity":{"type":"integer","minimum":-100000,"maximum":100000,"description":"For `cycle_count` the counted absolute quantity (0 or more); otherwise a non-zero delta."},"source":{"description":"Always `wms` on this API.","allOf":[{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/InventorySource"}],"const":"wms"},"sourceSequence":{"type":"integer","minimum":1,"description":"WMS's sequence for this SKU × location; Concord ignores stale and duplicate ones."},"occurredAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"reference":{"type":"string","maxLength":100,"description":"The WMS document behind the movement, e.g. a transfer or receipt number."}},"allOf":[{"if":{"properties":{"type":{"const":"cycle_count"}}},"then":{"properties":{"quantity":{"minimum":0}}},"else":{"properties":{"quantity":{"not":{"const":0}}}}}]};
+const schema37 = {"type":"object","required":["type","sku","locationId","quantity","source","sourceSequence","occurredAt"],"additionalProperties":false,"properties":{"type":{"$ref":"https://concord.dev/contracts/openapi/system/wms.v1.yaml#/$defs/InventoryMovementType"},"sku":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Sku"},"locationId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/LocationId"},"quantity":{"type":"integer","minimum":-100000,"maximum":100000,"description":"For `cycle_count` the counted absolute quantity (0 or more); otherwise a non-zero delta."},"source":{"description":"Always `wms` on this API.","allOf":[{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/InventorySource"}],"const":"wms"},"sourceSequence":{"type":"integer","minimum":1,"maximum":9007199254740991,"description":"WMS's sequence for this SKU × location; Concord ignores stale and duplicate ones."},"occurredAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"reference":{"type":"string","maxLength":100,"description":"The WMS document behind the movement, e.g. a transfer or receipt number."}},"allOf":[{"if":{"properties":{"type":{"const":"cycle_count"}}},"then":{"properties":{"quantity":{"minimum":0}}},"else":{"properties":{"quantity":{"not":{"const":0}}}}}]};
 const schema38 = {"type":"string","enum":["receipt","adjustment","cycle_count","transfer_out","transfer_in","damage","qc_hold","qc_release"]};
 
 function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -1616,9 +1616,15 @@ return false;
 }
 if(errors === _errs19){
 if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 > 9007199254740991 || isNaN(data8)){
+validate86.errors = [{instancePath:instancePath+"/sourceSequence",schemaPath:"#/properties/sourceSequence/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
+return false;
+}
+else {
 if(data8 < 1 || isNaN(data8)){
 validate86.errors = [{instancePath:instancePath+"/sourceSequence",schemaPath:"#/properties/sourceSequence/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
+}
 }
 }
 }

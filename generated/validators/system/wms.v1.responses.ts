@@ -176,7 +176,7 @@ return errors === 0;
 }
 validate62.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema27 = {"type":"object","required":["lineId","sku","quantity","shippedQuantity"],"properties":{"lineId":{"type":"string","maxLength":40},"sku":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Sku"},"quantity":{"type":"integer","minimum":1},"shippedQuantity":{"type":"integer","minimum":0}}};
+const schema27 = {"type":"object","required":["lineId","sku","quantity","shippedQuantity"],"properties":{"lineId":{"type":"string","maxLength":40},"sku":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Sku"},"quantity":{"type":"integer","minimum":1,"maximum":2147483647},"shippedQuantity":{"type":"integer","minimum":0,"maximum":2147483647}}};
 const schema28 = {"type":"string","pattern":"^[A-Z0-9][A-Z0-9-]{1,63}$","description":"Stock keeping unit. Demo data uses SKU-0001 … SKU-0240.","example":"SKU-0001"};
 const pattern7 = new RegExp("^[A-Z0-9][A-Z0-9-]{1,63}$", "u");
 
@@ -313,8 +313,8 @@ vErrors.push(err6);
 errors++;
 }
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 < 1 || isNaN(data2)){
-const err7 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data2 > 2147483647 || isNaN(data2)){
+const err7 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -323,12 +323,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-}
-if(data.shippedQuantity !== undefined){
-let data3 = data.shippedQuantity;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-const err8 = {instancePath:instancePath+"/shippedQuantity",schemaPath:"#/properties/shippedQuantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data2 < 1 || isNaN(data2)){
+const err8 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -337,9 +333,12 @@ vErrors.push(err8);
 }
 errors++;
 }
-if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 < 0 || isNaN(data3)){
-const err9 = {instancePath:instancePath+"/shippedQuantity",schemaPath:"#/properties/shippedQuantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data.shippedQuantity !== undefined){
+let data3 = data.shippedQuantity;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+const err9 = {instancePath:instancePath+"/shippedQuantity",schemaPath:"#/properties/shippedQuantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -348,16 +347,37 @@ vErrors.push(err9);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 > 2147483647 || isNaN(data3)){
+const err10 = {instancePath:instancePath+"/shippedQuantity",schemaPath:"#/properties/shippedQuantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err10];
 }
 else {
 vErrors.push(err10);
+}
+errors++;
+}
+if(data3 < 0 || isNaN(data3)){
+const err11 = {instancePath:instancePath+"/shippedQuantity",schemaPath:"#/properties/shippedQuantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
 }
 errors++;
 }
@@ -1630,7 +1650,7 @@ export const listShipmentConfirmations_response_200 = validate95;
 const schema36 = {"type":"object","required":["items","nextCursor"],"properties":{"items":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/system/wms.v1.yaml#/$defs/ShipmentConfirmation"}},"nextCursor":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/NextCursor"}}};
 const schema37 = {"type":"object","required":["id","fulfilmentOrderId","shipmentId","carrier","trackingNumber","lines","fulfilmentOrderStatus","shippedAt"],"properties":{"id":{"type":"string","pattern":"^SC-[0-9]{6,12}$"},"fulfilmentOrderId":{"$ref":"https://concord.dev/contracts/openapi/system/wms.v1.yaml#/$defs/FulfilmentOrderId"},"externalRef":{"$ref":"https://concord.dev/contracts/openapi/system/wms.v1.yaml#/$defs/FulfilmentExternalRef"},"orderId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/OrderId"},"nodeId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/LocationId"},"shipmentId":{"type":"string"},"carrier":{"type":"string"},"trackingNumber":{"type":"string"},"lines":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/system/wms.v1.yaml#/$defs/ShipmentLine"}},"fulfilmentOrderStatus":{"$ref":"https://concord.dev/contracts/openapi/system/wms.v1.yaml#/$defs/FulfilmentOrderStatus"},"shippedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"confirmedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
 const pattern9 = new RegExp("^SC-[0-9]{6,12}$", "u");
-const schema38 = {"type":"object","required":["lineId","sku","quantity"],"properties":{"lineId":{"type":"string","maxLength":40},"sku":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Sku"},"quantity":{"type":"integer","minimum":1}}};
+const schema38 = {"type":"object","required":["lineId","sku","quantity"],"properties":{"lineId":{"type":"string","maxLength":40},"sku":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Sku"},"quantity":{"type":"integer","minimum":1,"maximum":2147483647}}};
 
 function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1717,8 +1737,8 @@ vErrors.push(err5);
 errors++;
 }
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 < 1 || isNaN(data2)){
-const err6 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data2 > 2147483647 || isNaN(data2)){
+const err6 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1727,16 +1747,26 @@ vErrors.push(err6);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data2 < 1 || isNaN(data2)){
+const err7 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err7];
 }
 else {
 vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
 }
 errors++;
 }
@@ -2332,7 +2362,7 @@ return errors === 0;
 }
 validate120.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema43 = {"type":"object","required":["returnLineId","sku","quantity","condition"],"properties":{"returnLineId":{"type":"string","maxLength":40},"sku":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Sku"},"quantity":{"type":"integer","minimum":1},"condition":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ItemCondition"},"note":{"type":"string"}}};
+const schema43 = {"type":"object","required":["returnLineId","sku","quantity","condition"],"properties":{"returnLineId":{"type":"string","maxLength":40},"sku":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Sku"},"quantity":{"type":"integer","minimum":1,"maximum":2147483647},"condition":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/ItemCondition"},"note":{"type":"string"}}};
 const schema44 = {"type":"string","enum":["new","opened","damaged","defective"]};
 
 function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -2466,13 +2496,23 @@ vErrors.push(err6);
 errors++;
 }
 if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 < 1 || isNaN(data2)){
-const err7 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data2 > 2147483647 || isNaN(data2)){
+const err7 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err7];
 }
 else {
 vErrors.push(err7);
+}
+errors++;
+}
+if(data2 < 1 || isNaN(data2)){
+const err8 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
 }
 errors++;
 }
@@ -2486,24 +2526,24 @@ errors = vErrors.length;
 }
 if(data.note !== undefined){
 if(typeof data.note !== "string"){
-const err8 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err9 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err9];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err9);
 }
 errors++;
 }
 }
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err10];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err10);
 }
 errors++;
 }
@@ -2889,7 +2929,7 @@ validate132.evaluated = {"props":{"id":true,"returnId":true,"locationId":true,"l
 
 export const listInventoryMovements_response_200 = validate138;
 const schema46 = {"type":"object","required":["items","nextCursor"],"properties":{"items":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/system/wms.v1.yaml#/$defs/InventoryMovement"}},"nextCursor":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/NextCursor"}}};
-const schema47 = {"type":"object","required":["id","type","sku","locationId","quantity","source","sourceSequence","occurredAt","status","receivedAt"],"properties":{"id":{"type":"string","pattern":"^IM-[0-9]{6,12}$"},"type":{"$ref":"https://concord.dev/contracts/openapi/system/wms.v1.yaml#/$defs/InventoryMovementType"},"sku":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Sku"},"locationId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/LocationId"},"quantity":{"type":"integer"},"source":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/InventorySource"},"sourceSequence":{"type":"integer","minimum":1},"occurredAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"reference":{"type":"string"},"status":{"type":"string","enum":["accepted","applied"],"description":"`accepted` when queued; `applied` once WMS has booked it and emitted the inventory update."},"receivedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"appliedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
+const schema47 = {"type":"object","required":["id","type","sku","locationId","quantity","source","sourceSequence","occurredAt","status","receivedAt"],"properties":{"id":{"type":"string","pattern":"^IM-[0-9]{6,12}$"},"type":{"$ref":"https://concord.dev/contracts/openapi/system/wms.v1.yaml#/$defs/InventoryMovementType"},"sku":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Sku"},"locationId":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/LocationId"},"quantity":{"type":"integer","minimum":-2147483647,"maximum":2147483647},"source":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/InventorySource"},"sourceSequence":{"type":"integer","minimum":1,"maximum":9007199254740991},"occurredAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"reference":{"type":"string"},"status":{"type":"string","enum":["accepted","applied"],"description":"`accepted` when queued; `applied` once WMS has booked it and emitted the inventory update."},"receivedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"appliedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
 const pattern14 = new RegExp("^IM-[0-9]{6,12}$", "u");
 const schema48 = {"type":"string","enum":["receipt","adjustment","cycle_count","transfer_out","transfer_in","damage","qc_hold","qc_release"]};
 
@@ -3132,6 +3172,28 @@ vErrors.push(err12);
 }
 errors++;
 }
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 > 2147483647 || isNaN(data4)){
+const err13 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(data4 < -2147483647 || isNaN(data4)){
+const err14 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483647},message:"must be >= -2147483647"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
 }
 if(data.source !== undefined){
 if(!(validate144(data.source, {instancePath:instancePath+"/source",parentData:data,parentDataProperty:"source",rootData,dynamicAnchors}))){
@@ -3142,23 +3204,33 @@ errors = vErrors.length;
 if(data.sourceSequence !== undefined){
 let data6 = data.sourceSequence;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err13 = {instancePath:instancePath+"/sourceSequence",schemaPath:"#/properties/sourceSequence/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err15 = {instancePath:instancePath+"/sourceSequence",schemaPath:"#/properties/sourceSequence/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err15];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err15);
 }
 errors++;
 }
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 < 1 || isNaN(data6)){
-const err14 = {instancePath:instancePath+"/sourceSequence",schemaPath:"#/properties/sourceSequence/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data6 > 9007199254740991 || isNaN(data6)){
+const err16 = {instancePath:instancePath+"/sourceSequence",schemaPath:"#/properties/sourceSequence/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err16];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err16);
+}
+errors++;
+}
+if(data6 < 1 || isNaN(data6)){
+const err17 = {instancePath:instancePath+"/sourceSequence",schemaPath:"#/properties/sourceSequence/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
 }
 errors++;
 }
@@ -3172,12 +3244,12 @@ errors = vErrors.length;
 }
 if(data.reference !== undefined){
 if(typeof data.reference !== "string"){
-const err15 = {instancePath:instancePath+"/reference",schemaPath:"#/properties/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err18 = {instancePath:instancePath+"/reference",schemaPath:"#/properties/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err18];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err18);
 }
 errors++;
 }
@@ -3185,22 +3257,22 @@ errors++;
 if(data.status !== undefined){
 let data9 = data.status;
 if(typeof data9 !== "string"){
-const err16 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err19 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err19];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err19);
 }
 errors++;
 }
 if(!((data9 === "accepted") || (data9 === "applied"))){
-const err17 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema47.properties.status.enum},message:"must be equal to one of the allowed values"};
+const err20 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema47.properties.status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err20];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err20);
 }
 errors++;
 }
@@ -3219,12 +3291,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err21];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err21);
 }
 errors++;
 }
@@ -3477,6 +3549,28 @@ vErrors.push(err12);
 }
 errors++;
 }
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 > 2147483647 || isNaN(data4)){
+const err13 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(data4 < -2147483647 || isNaN(data4)){
+const err14 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483647},message:"must be >= -2147483647"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
 }
 if(data.source !== undefined){
 if(!(validate144(data.source, {instancePath:instancePath+"/source",parentData:data,parentDataProperty:"source",rootData,dynamicAnchors}))){
@@ -3487,23 +3581,33 @@ errors = vErrors.length;
 if(data.sourceSequence !== undefined){
 let data6 = data.sourceSequence;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err13 = {instancePath:instancePath+"/sourceSequence",schemaPath:"#/properties/sourceSequence/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err15 = {instancePath:instancePath+"/sourceSequence",schemaPath:"#/properties/sourceSequence/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err15];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err15);
 }
 errors++;
 }
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 < 1 || isNaN(data6)){
-const err14 = {instancePath:instancePath+"/sourceSequence",schemaPath:"#/properties/sourceSequence/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data6 > 9007199254740991 || isNaN(data6)){
+const err16 = {instancePath:instancePath+"/sourceSequence",schemaPath:"#/properties/sourceSequence/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err16];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err16);
+}
+errors++;
+}
+if(data6 < 1 || isNaN(data6)){
+const err17 = {instancePath:instancePath+"/sourceSequence",schemaPath:"#/properties/sourceSequence/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
 }
 errors++;
 }
@@ -3517,12 +3621,12 @@ errors = vErrors.length;
 }
 if(data.reference !== undefined){
 if(typeof data.reference !== "string"){
-const err15 = {instancePath:instancePath+"/reference",schemaPath:"#/properties/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err18 = {instancePath:instancePath+"/reference",schemaPath:"#/properties/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err18];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err18);
 }
 errors++;
 }
@@ -3530,22 +3634,22 @@ errors++;
 if(data.status !== undefined){
 let data9 = data.status;
 if(typeof data9 !== "string"){
-const err16 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err19 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err19];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err19);
 }
 errors++;
 }
 if(!((data9 === "accepted") || (data9 === "applied"))){
-const err17 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema47.properties.status.enum},message:"must be equal to one of the allowed values"};
+const err20 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema47.properties.status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err17];
+vErrors = [err20];
 }
 else {
-vErrors.push(err17);
+vErrors.push(err20);
 }
 errors++;
 }
@@ -3564,12 +3668,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err21];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err21);
 }
 errors++;
 }

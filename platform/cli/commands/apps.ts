@@ -1,16 +1,13 @@
 import type { Command } from 'commander';
 import type { components } from '../../../generated/types/platform/admin.v1';
 import type { ConnectionOptions } from '../admin-client';
-import { CliFailure, connectAdmin, expectData, table, withConnectionOptions } from '../admin-client';
+import { CliFailure, collectPages, connectAdmin, expectData, LIST_PAGE, table, withConnectionOptions } from '../admin-client';
 import type { CommandContext } from '../context';
 
 type App = components['schemas']['App'];
 
 /** Registry pointers (`/scopes/2`) named as the option that set them. */
 const CREATE_LABELS = { name: '--name', plan: '--plan', scopes: '--scopes', partnerId: '--partner' };
-
-/** The same page size the contract allows at most: fewest round trips when listing everything. */
-const LIST_PAGE = 100;
 
 /** "a b", "a,b" or "a, b": a shell user types scopes either way. */
 const splitScopes = (s: string): string[] => s.split(/[\s,]+/).filter(Boolean);
@@ -79,11 +76,8 @@ export function registerApps(program: Command, ctx: CommandContext): void {
       throw new CliFailure(`--status must be active or suspended, not '${String(opts.status)}'`);
     }
     const { client } = await connectAdmin(opts, ctx);
-    const items: App[] = [];
-    const seen = new Set<string>();
-    let cursor: string | undefined;
-    do {
-      const page = await expectData(
+    const items: App[] = await collectPages('listing apps', (cursor) =>
+      expectData(
         'listing apps',
         client.GET('/admin/v1/apps', {
           params: {
@@ -95,13 +89,8 @@ export function registerApps(program: Command, ctx: CommandContext): void {
             },
           },
         }),
-      );
-      items.push(...page.items);
-      // A server that hands back a cursor it already gave would loop forever; stop instead.
-      cursor = page.nextCursor ?? undefined;
-      if (cursor !== undefined && seen.has(cursor)) throw new CliFailure('listing apps failed: the server repeated a page cursor');
-      if (cursor !== undefined) seen.add(cursor);
-    } while (cursor !== undefined);
+      ),
+    );
 
     const rows = items.map((a) => [a.clientId, a.name, a.plan + (a.requestedPlan ? ` (→ ${a.requestedPlan}?)` : ''), a.status, a.partnerId ?? '-', a.scopes.join(' ')]);
     out.result(
@@ -126,15 +115,19 @@ export function registerApps(program: Command, ctx: CommandContext): void {
   withConnectionOptions(
     apps
       .command('rotate-secret')
-      .description("Issue a new client secret; the old one stops working at once (tokens already issued live until they expire)")
-      .argument('<clientId>', "the app's client id, e.g. app_sandbox"),
+      .description('Issue a new client secret; the old one stops working at once (tokens already issued live until they expire, unless --revoke-tokens)')
+      .argument('<clientId>', "the app's client id, e.g. app_sandbox")
+      .option('--revoke-tokens', 'also refuse every access token issued before the rotation (for a leaked secret)'),
     ctx,
-  ).action(async (clientId: string, opts: ConnectionOptions) => {
+  ).action(async (clientId: string, opts: ConnectionOptions & { revokeTokens?: boolean }) => {
     const out = ctx.output(!!opts.json);
     const { client } = await connectAdmin(opts, ctx);
-    const rotated = await expectData(`rotating the secret of ${clientId}`, client.POST('/admin/v1/apps/{clientId}/rotate-secret', { params: { path: { clientId } } }));
+    const rotated = await expectData(
+      `rotating the secret of ${clientId}`,
+      client.POST('/admin/v1/apps/{clientId}/rotate-secret', { params: { path: { clientId } }, ...(opts.revokeTokens ? { body: { revokeTokens: true } } : {}) }),
+    );
     out.result({ client_id: rotated.clientId, client_secret: rotated.clientSecret }, [
-      `New client secret for ${rotated.clientId}; the old one no longer works.`,
+      `New client secret for ${rotated.clientId}; the old one no longer works${opts.revokeTokens ? ', and neither do tokens issued before' : ''}.`,
       `  client_secret  ${rotated.clientSecret}`,
       `The secret is shown this once. ${ONCE}`,
     ].join('\n'));
