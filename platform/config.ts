@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { PACKAGE_ROOT } from './package-root';
 
 export type Role = 'all' | 'gateway' | 'process' | 'system' | 'worker';
 export const ROLES: readonly Role[] = ['all', 'gateway', 'process', 'system', 'worker'];
@@ -141,7 +142,7 @@ function checkRole(config: Config): void {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = {}): Config {
-  const root = overrides.root ?? resolve(__dirname, '..');
+  const root = overrides.root ?? PACKAGE_ROOT;
   const databaseUrl = optional(env.DATABASE_URL);
   const redisUrl = optional(env.REDIS_URL);
   const natsUrl = optional(env.NATS_URL);
