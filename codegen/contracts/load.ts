@@ -6,7 +6,7 @@ import { SCOPE_CATALOGUE } from './extensions';
 import { getAtPointer } from './json-pointer';
 import type { OperationModel, SchemaSource } from './operations';
 import { extractOperations } from './operations';
-import { validateAsyncApi, validateOpenApi } from './parsers';
+import type * as Parsers from './parsers';
 import { readContract } from './read';
 import { checkRefs } from './refs';
 import { checkSchemas, componentSchemas } from './schema-check';
@@ -58,6 +58,9 @@ export async function loadContracts(root: string, opts: LoadOptions = {}): Promi
   if (problems.length) throw new ContractLoadError(problems);
 
   if (opts.validate !== false) {
+    // Loaded only to validate: the parsers (and Spectral under @asyncapi/parser) take seconds to load.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { validateAsyncApi, validateOpenApi } = require('./parsers') as typeof Parsers;
     const parsed = await Promise.all(files.map((f) => (f.kind === 'openapi' ? validateOpenApi(f) : validateAsyncApi(f))));
     problems.push(...parsed.flat());
   }
