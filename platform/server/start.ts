@@ -1,5 +1,4 @@
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
 import type { ContractSet } from '../../codegen/contracts';
 import { loadContracts } from '../../codegen/contracts';
 import { contractsDigest, routes } from '../../generated/routes';
@@ -9,11 +8,7 @@ import type { GatewayRuntime } from '../../gateway/runtime';
 import { createGatewayRuntime } from '../../gateway/runtime';
 import { lateBound } from '../../gateway/pipeline/late-bound';
 import { createGatewayMetrics } from '../../gateway/metrics/gateway-metrics';
-import { appMigrations } from '../../gateway/apps';
 import type { BootstrapResult } from '../../gateway/apps';
-import { authMigrations } from '../../gateway/auth';
-import { idempotencyMigrations } from '../../gateway/policies/idempotency';
-import { usageMigrations } from '../../gateway/policies/usage';
 import { buildRouteTable } from '../../gateway/routing/route-table';
 import { createPipeline } from '../../gateway/pipeline/pipeline';
 import type { PipelinePlacement } from '../../gateway/pipeline/pipeline';
@@ -24,20 +19,14 @@ import type { RouteManifestEntry } from '../../codegen/manifest-types';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { migrate } from '../db/migrate';
-import { platformMigrations } from '../db/migrations';
 import { openDatabase } from '../db/open';
+import { CONCORD_MIGRATIONS, concordTemplate } from './migrations';
 import type { Logger } from '../logger';
+import { PACKAGE_ROOT } from '../package-root';
 import { buildApp } from './app';
 import { createPlatformServices } from './platform-services';
 import type { PlatformServices } from './platform-services';
-import { systemMigrations } from '../../system-apis';
-import { eventMigrations } from '../events/outbox';
-import { referenceDataMigrations } from '../../process-apis/reference-data/migrations';
-import { availabilityMigrations, inventoryMigrations } from '../../process-apis/availability/migrations';
-import { orderMigrations } from '../../process-apis/orders';
-import { returnMigrations } from '../../process-apis/returns';
 import { lockDataDir } from './data-dir-lock';
-import { portalMigrations } from '../../portal/server';
 import { createLazyCatalogueService } from '../../portal/server/catalogue/lazy';
 import { ensurePortalAdmin } from '../../portal/server/bootstrap-admin';
 import { PORTAL_DIST_DIR, ensurePortalBuilt, registerPortalStatic } from '../../portal/server/static';
@@ -91,7 +80,7 @@ export async function startPlatform(
     }
 
     onStep(`loading contracts; ${config.databaseUrl ? 'connecting to PostgreSQL' : `opening PGlite under ${config.dataDir}`}`);
-    const opening = openDatabase(config);
+    const opening = openDatabase(config, concordTemplate());
     // Awaited below; until then a failure must not count as an unhandled rejection.
     opening.catch(() => {});
     // Registered before anything else can fail, so a failed start still closes a database that opened meanwhile.
@@ -140,27 +129,15 @@ export async function startPlatform(
     const portalBuilt = servesPortal
       ? ensurePortalBuilt({ log: { info: onStep } }).catch((err: Error) => logger.error({ err }, 'the developer portal could not be built'))
       : Promise.resolve();
-    const [contracts, db] = await Promise.all([loadContracts(config.root), opening]);
+    // Not validated again here: generated/ was made from validated contracts (`concord generate`, checked in CI
+    // by `generate --check`), and the digest check below proves these are those, byte for byte.
+    const [contracts, db] = await Promise.all([loadContracts(config.root, { validate: false }), opening]);
     checkpoint();
     if (contracts.digest !== contractsDigest) {
       throw new Error('generated/ does not match contracts/: run `npm run generate` (the gateway would serve stale routes)');
     }
     onStep(`${contracts.operations.length} operations and ${contracts.events.length} events loaded`);
-    const applied = await migrate(db, [
-      ...platformMigrations,
-      ...authMigrations,
-      ...appMigrations,
-      ...idempotencyMigrations,
-      ...usageMigrations,
-      ...eventMigrations,
-      ...systemMigrations,
-      ...referenceDataMigrations,
-      ...inventoryMigrations,
-      ...availabilityMigrations,
-      ...orderMigrations,
-      ...returnMigrations,
-      ...portalMigrations,
-    ]);
+    const applied = await migrate(db, CONCORD_MIGRATIONS);
     onStep(applied.length ? `applied ${applied.length} migration(s)` : 'database schema up to date');
     checkpoint();
     // The contracts may be a scratch copy (tests, `--root`); the generated clients are always this package's.
@@ -205,8 +182,6 @@ export async function startPlatform(
     throw err;
   }
 }
-
-const PACKAGE_ROOT = resolve(__dirname, '..', '..');
 
 /** The role serving each upstream service when roles are split (README, "Roles"). */
 const ROLE_OF_UPSTREAM: Record<string, 'process' | 'system' | undefined> = {
