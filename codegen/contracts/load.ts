@@ -93,7 +93,7 @@ export async function loadContracts(root: string, opts: LoadOptions = {}): Promi
   return { root, files, byAbs, operations, events, digest: contractsDigest(files), scopes };
 }
 
-export function contractsDigest(files: readonly ContractFile[]): string {
+export function contractsDigest(files: ReadonlyArray<Pick<ContractFile, 'rel' | 'sha256'>>): string {
   const hash = createHash('sha256');
   for (const f of files) hash.update(`${f.rel}\0${f.sha256}\n`);
   return hash.digest('hex');

@@ -1,6 +1,4 @@
 import type { AddressInfo } from 'node:net';
-import type { ContractSet } from '../../codegen/contracts';
-import { loadContracts } from '../../codegen/contracts';
 import { contractsDigest, routes } from '../../generated/routes';
 import { registerRoutes } from '../../gateway/routing/register-routes';
 import { inProcessUpstream } from '../../gateway/upstream/in-process';
@@ -21,6 +19,8 @@ import type { Database } from '../db/database';
 import { migrate } from '../db/migrate';
 import { openDatabase } from '../db/open';
 import { CONCORD_MIGRATIONS, concordTemplate } from './migrations';
+import type { ServedContracts } from './served-contracts';
+import { loadServedContracts } from './served-contracts';
 import type { Logger } from '../logger';
 import { PACKAGE_ROOT } from '../package-root';
 import { buildApp } from './app';
@@ -36,7 +36,7 @@ export interface RunningPlatform {
   url: string;
   port: number;
   db: Database;
-  contracts: ContractSet;
+  contracts: ServedContracts;
   /** The process and system APIs, the event backbone and the order worker (tests drive them directly). */
   services: PlatformServices;
   /** The admin and sandbox credentials, on the very first start only. */
@@ -129,9 +129,9 @@ export async function startPlatform(
     const portalBuilt = servesPortal
       ? ensurePortalBuilt({ log: { info: onStep } }).catch((err: Error) => logger.error({ err }, 'the developer portal could not be built'))
       : Promise.resolve();
-    // Not validated again here: generated/ was made from validated contracts (`concord generate`, checked in CI
-    // by `generate --check`), and the digest check below proves these are those, byte for byte.
-    const [contracts, db] = await Promise.all([loadContracts(config.root, { validate: false }), opening]);
+    // Not parsed and validated again here: generated/ was made from validated contracts (`concord generate`, checked
+    // in CI by `generate --check`), and the digest check below proves these are those, byte for byte.
+    const [contracts, db] = await Promise.all([loadServedContracts(config.root), opening]);
     checkpoint();
     if (contracts.digest !== contractsDigest) {
       throw new Error('generated/ does not match contracts/: run `npm run generate` (the gateway would serve stale routes)');
