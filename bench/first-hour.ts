@@ -9,6 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
@@ -25,18 +26,25 @@ interface Row {
   what: string;
   target?: number;
   seconds: number[];
+  /** CPU time (user + system) of the measured process, where it is known. */
+  cpu?: number[];
 }
+
+const CPU_PROBE = join(REPO_ROOT, 'bench', 'first-hour-cpu.cjs');
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** Wall time of one process from spawn to exit, in seconds. */
-async function timeProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
+/** Wall time of one process from spawn to exit, and the CPU time it reported, in seconds; recorded in `row`. */
+async function timeProcess(row: Row, args: string[], env: NodeJS.ProcessEnv = {}): Promise<void> {
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: 'ignore' });
-  const [code] = (await once(child, 'exit')) as [number | null];
+  const child = spawn(process.execPath, ['-r', CPU_PROBE, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
+  let report = '';
+  child.stdio[3]!.on('data', (d: Buffer) => (report += d.toString()));
+  const [code] = (await once(child, 'close')) as [number | null];
   // `contracts diff` exits 1 when it finds a breaking change, which the two fixture files have.
   if (code !== 0 && code !== 1) throw new Error(`${args.join(' ')} exited ${code}`);
-  return Number(process.hrtime.bigint() - started) / 1e9;
+  row.seconds.push(Number(process.hrtime.bigint() - started) / 1e9);
+  (row.cpu ??= []).push((JSON.parse(report) as { cpu: number }).cpu);
 }
 
 async function freePort(): Promise<number> {
@@ -48,10 +56,20 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** CPU time (user + system) a running process has used so far, in seconds, from /proc (Linux; clock ticks of 10 ms). */
+async function cpuSoFar(pid: number): Promise<number | undefined> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  // Fields after the command name (in parentheses): utime and stime are the 12th and 13th.
+  const fields = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return fields ? (Number(fields[11]) + Number(fields[12])) / 100 : undefined;
+}
+
 interface Instance {
   url: string;
   /** Seconds from spawn to the first 200 from /readyz. */
   ready: number;
+  /** CPU seconds the process had used by then. */
+  cpu: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -76,9 +94,11 @@ async function startConcord(args: string[], env: NodeJS.ProcessEnv): Promise<Ins
     await new Promise((r) => setTimeout(r, 20));
   }
   const ready = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = await cpuSoFar(child.pid!);
   return {
     url,
     ready,
+    cpu,
     stop: async () => {
       child.kill('SIGTERM');
       await exited;
@@ -97,16 +117,21 @@ async function benchCli(runs: number): Promise<Row[]> {
   const concord = await startConcord([], { CONCORD_DATA_DIR: dir.path });
   try {
     for (let i = 0; i < runs; i++) {
-      rows[0]!.seconds.push(await timeProcess(['-e', '0']));
-      rows[1]!.seconds.push(await timeProcess([BIN, '--help']));
-      rows[2]!.seconds.push(await timeProcess([BIN, 'contracts', 'diff', SMALL_BASE, SMALL_HEAD]));
-      rows[3]!.seconds.push(await timeProcess([BIN, 'apps', 'list', '--url', concord.url, '--data-dir', dir.path]));
+      await timeProcess(rows[0]!, ['-e', '0']);
+      await timeProcess(rows[1]!, [BIN, '--help']);
+      await timeProcess(rows[2]!, [BIN, 'contracts', 'diff', SMALL_BASE, SMALL_HEAD]);
+      await timeProcess(rows[3]!, [BIN, 'apps', 'list', '--url', concord.url, '--data-dir', dir.path]);
     }
   } finally {
     await concord.stop();
     await dir.remove();
   }
   return rows;
+}
+
+function record(row: Row, c: Instance): void {
+  row.seconds.push(c.ready);
+  if (c.cpu !== undefined) (row.cpu ??= []).push(c.cpu);
 }
 
 async function benchStart(runs: number, postgres: string | undefined): Promise<Row[]> {
@@ -116,12 +141,11 @@ async function benchStart(runs: number, postgres: string | undefined): Promise<R
   for (let i = 0; i < runs; i++) {
     const dir = await makeTempDir('concord-bench-start-');
     try {
-      let c = await startConcord([], { CONCORD_DATA_DIR: dir.path });
-      fresh.seconds.push(c.ready);
-      await c.stop();
-      c = await startConcord([], { CONCORD_DATA_DIR: dir.path });
-      reopen.seconds.push(c.ready);
-      await c.stop();
+      for (const row of [fresh, reopen]) {
+        const c = await startConcord([], { CONCORD_DATA_DIR: dir.path });
+        record(row, c);
+        await c.stop();
+      }
     } finally {
       await dir.remove();
     }
@@ -136,7 +160,7 @@ async function benchStart(runs: number, postgres: string | undefined): Promise<R
     await (await startConcord(['--role', 'gateway'], env)).stop();
     for (let i = 0; i < runs; i++) {
       const c = await startConcord(['--role', 'gateway'], env);
-      gateway.seconds.push(c.ready);
+      record(gateway, c);
       await c.stop();
     }
   } finally {
@@ -149,14 +173,15 @@ async function benchStart(runs: number, postgres: string | undefined): Promise<R
 function table(rows: Row[], runs: number): string {
   const load = loadavg().map((l) => l.toFixed(1)).join(' / ');
   const lines = [
-    `Median of ${runs} runs, wall time per process; load average (1/5/15 min) at the end: ${load}.`,
+    `Median of ${runs} runs, wall time per process (CPU: the process's own user + system time); load average (1/5/15 min) at the end: ${load}.`,
     '',
-    '| step | median | runs | target |',
-    '|---|---|---|---|',
+    '| step | median | CPU (median) | runs | target |',
+    '|---|---|---|---|---|',
     ...rows.map((r) => {
       const m = median(r.seconds);
       const verdict = r.target === undefined ? '–' : `≤ ${r.target} s ${m <= r.target ? '✔' : '✖'}`;
-      return `| ${r.what} | ${m.toFixed(2)} s | ${r.seconds.map((s) => s.toFixed(2)).join(', ')} | ${verdict} |`;
+      const cpu = r.cpu ? `${median(r.cpu).toFixed(2)} s` : '–';
+      return `| ${r.what} | ${m.toFixed(2)} s | ${cpu} | ${r.seconds.map((s) => s.toFixed(2)).join(', ')} | ${verdict} |`;
     }),
   ];
   return lines.join('\n');
