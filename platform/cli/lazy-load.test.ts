@@ -6,15 +6,14 @@ import { REPO_ROOT } from '../testing/temp-dir';
 /** The packages the CLI must load only for the commands that use them (ADR 0014). */
 const HEAVY = ['@stoplight/spectral-core', '@asyncapi/parser', '@apidevtools/swagger-parser', '@pact-foundation/pact', 'openapi-typescript', 'typescript', 'fastify', '@electric-sql/pglite', 'vite'];
 
-/** Runs the real CLI in a child process and lists the packages it loaded, read from require.cache at exit. */
-function loadedPackages(args: string[]): Promise<Set<string>> {
+/** Runs `run` (the real CLI by default) in a child process and lists the packages it loaded, from require.cache at exit. */
+function loadedPackages(args: string[], run = `process.argv = [process.execPath, ${JSON.stringify(CONCORD_BIN)}, ...${JSON.stringify(args)}]; require(${JSON.stringify(CONCORD_BIN)});`): Promise<Set<string>> {
   const probe = `
     process.on('exit', () => {
       const names = new Set(Object.keys(require.cache).map((k) => /node_modules\\/((@[^/]+\\/)?[^/]+)/.exec(k)?.[1]).filter(Boolean));
       require('node:fs').writeSync(3, JSON.stringify([...names]));
     });
-    process.argv = [process.execPath, ${JSON.stringify(CONCORD_BIN)}, ...${JSON.stringify(args)}];
-    require(${JSON.stringify(CONCORD_BIN)});
+    ${run}
   `;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-e', probe], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
@@ -50,5 +49,11 @@ describe('the CLI loads the heavy parts only for the commands that use them', ()
   it('and does load them for a command that needs them (the probe would see them)', async () => {
     const loaded = await loadedPackages(['contracts', 'lint', fixture('base'), '--format', 'json']);
     expect(loaded.has('@stoplight/spectral-core')).toBe(true);
+  });
+
+  it("and the server's modules leave the production-mode clients (PostgreSQL, Redis, NATS, the HTTP upstream) to the configurations that use them", async () => {
+    const loaded = await loadedPackages([], `require(${JSON.stringify(join(REPO_ROOT, 'dist', 'platform', 'server', 'start.js'))});`);
+    expect(loaded.has('fastify')).toBe(true);
+    expect(['pg', 'ioredis', '@nats-io/transport-node', '@nats-io/jetstream', 'undici'].filter((p) => loaded.has(p))).toEqual([]);
   });
 });

@@ -10,7 +10,7 @@ import type { BootstrapResult } from '../../gateway/apps';
 import { buildRouteTable } from '../../gateway/routing/route-table';
 import { createPipeline } from '../../gateway/pipeline/pipeline';
 import type { PipelinePlacement } from '../../gateway/pipeline/pipeline';
-import { createHttpUpstreams } from '../../gateway/upstream/http';
+import type * as HttpUpstream from '../../gateway/upstream/http';
 import { createUpstreamGuards } from '../../gateway/upstream/guard';
 import type { UpstreamGuards } from '../../gateway/upstream/guard';
 import type { RouteManifestEntry } from '../../codegen/manifest-types';
@@ -196,6 +196,9 @@ const ROLE_OF_UPSTREAM: Record<string, 'process' | 'system' | undefined> = {
 /** With `--role gateway`, the operations other roles serve are called over HTTP; the gateway's own stay in process. */
 function remoteRoles(config: Config, guards: UpstreamGuards) {
   if (config.role !== 'gateway') return undefined;
+  // undici is loaded only here: the other roles and the embedded default start without it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createHttpUpstreams } = require('../../gateway/upstream/http') as typeof HttpUpstream;
   const upstreams = createHttpUpstreams({ process: { name: 'process', url: config.processUrl! }, system: { name: 'system', url: config.systemUrl! } }, { guards });
   return { upstreams, roleOf: (route: RouteManifestEntry) => ROLE_OF_UPSTREAM[route.upstream] };
 }
