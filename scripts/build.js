@@ -119,7 +119,7 @@ async function buildAssets(root = ROOT, log = (msg) => process.stderr.write(`${m
   const portal = await ensurePortalBuilt({ log: { info: (m) => log(`concord: ${m}`) } });
   if (!portal.built) log('concord: developer portal up to date');
   // Concord's schema for `concord start`, and a bare cluster for tests that open PGlite and migrate themselves.
-  for (const [what, template] of [['database template', concordTemplate()], ['bare database template', BARE_TEMPLATE]]) {
+  for (const [what, template] of [['bare database template', BARE_TEMPLATE], ['database template', concordTemplate()]]) {
     const r = await ensurePgliteTemplate(template);
     log(`concord: ${what} ${r.built ? `built in ${r.ms} ms` : 'up to date'} (${relative(root, r.file).split(sep).join('/')})`);
   }

@@ -71,7 +71,9 @@ export function ensurePgliteTemplate(template: PgliteTemplate): Promise<Template
 async function buildIfMissing(template: PgliteTemplate, file: string): Promise<TemplateResult> {
   const started = Date.now();
   if (await stat(file).then(() => true, () => false)) return { file, built: false, ms: Date.now() - started };
-  const pg = await PGlite.create();
+  // A migrated template starts from the bare one (itself cached): loading it is a fraction of an initdb.
+  const base = template.migrations.length ? await loadPgliteTemplate({ migrations: [], cacheDir: template.cacheDir }) : undefined;
+  const pg = base ? await PGlite.create({ loadDataDir: base }) : await PGlite.create();
   let tarball: Blob;
   try {
     if (template.migrations.length) await migrate(pgliteDatabase(pg, 'PGlite template'), template.migrations);
