@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'generated/', '.concord/', 'coverage/', 'test-results/', '**/fixtures/**', 'bench/results/', 'portal/dist/'] },
+  { ignores: ['node_modules/', 'dist/', 'generated/', '.concord/', 'coverage/', 'test-results/', '**/fixtures/**', 'bench/results/', 'portal/dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

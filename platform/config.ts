@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { loadCatalogue } from './catalogue/load';
 import type { Catalogue } from './catalogue/types';
 import type { MetricsAccess } from './server/metrics-endpoint';
+import { PACKAGE_ROOT } from './package-root';
 
 export type Role = 'all' | 'gateway' | 'process' | 'system' | 'worker';
 export const ROLES: readonly Role[] = ['all', 'gateway', 'process', 'system', 'worker'];
@@ -149,7 +150,7 @@ function checkRole(config: Config): void {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = {}): Config {
-  const root = overrides.root ?? resolve(__dirname, '..');
+  const root = overrides.root ?? PACKAGE_ROOT;
   const databaseUrl = optional(env.DATABASE_URL);
   const redisUrl = optional(env.REDIS_URL);
   const natsUrl = optional(env.NATS_URL);

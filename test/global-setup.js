@@ -22,12 +22,12 @@ function reachable(url) {
 }
 
 /**
- * Builds the developer portal once, before the workers start: every suite that starts Concord would otherwise race
- * to build it on a fresh clone. Up to date, this is a file-time check.
+ * Brings the build up to date once, before the workers start (ADR 0014): dist/ for the suites that run the CLI, the
+ * developer portal, and the database templates every PGlite in the suites starts from. Every suite would otherwise
+ * race to build them. Up to date (as after `npm ci`), this is a file-time check.
  */
 function buildPortal() {
-  const script = "require('./portal/server/static').ensurePortalBuilt({ log: { info: (m) => process.stderr.write(m + '\\n') } }).catch((e) => { console.error(e); process.exit(1); })";
-  execFileSync(process.execPath, [require.resolve('tsx/cli'), '-e', script], { cwd: path.join(__dirname, '..'), stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(__dirname, '..', 'scripts', 'build.js'), '--if-stale'], { stdio: 'inherit' });
 }
 
 module.exports = async function globalSetup() {

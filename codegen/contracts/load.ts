@@ -6,7 +6,7 @@ import { SCOPE_CATALOGUE } from './extensions';
 import { getAtPointer } from './json-pointer';
 import type { OperationModel, SchemaSource } from './operations';
 import { extractOperations } from './operations';
-import { validateAsyncApi, validateOpenApi } from './parsers';
+import type * as Parsers from './parsers';
 import type { ContractProfile } from './profile';
 import { readContract } from './read';
 import { checkRefs } from './refs';
@@ -111,6 +111,9 @@ async function checkContracts(
   if (problems.length) throw new ContractLoadError(problems);
 
   if (opts.validate !== false) {
+    // Loaded only to validate: the parsers (and Spectral under @asyncapi/parser) take seconds to load.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { validateAsyncApi, validateOpenApi } = require('./parsers') as typeof Parsers;
     const parsed = await Promise.all(files.map((f) => (f.kind === 'openapi' ? validateOpenApi(f) : validateAsyncApi(f))));
     problems.push(...parsed.flat());
   }
@@ -142,7 +145,7 @@ async function checkContracts(
   return { root, files, byAbs, operations, events, digest: contractsDigest(files), scopes, warnings };
 }
 
-export function contractsDigest(files: readonly ContractFile[]): string {
+export function contractsDigest(files: ReadonlyArray<Pick<ContractFile, 'rel' | 'sha256'>>): string {
   const hash = createHash('sha256');
   for (const f of files) hash.update(`${f.rel}\0${f.sha256}\n`);
   return hash.digest('hex');

@@ -1,11 +1,8 @@
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { relative } from 'node:path';
 import type { ContractSet } from '../../codegen/contracts';
 import { loadContractDir, loadContracts } from '../../codegen/contracts';
-import { discoverContractFiles, toPosix } from '../../codegen/contracts/discover';
 import { ContractLoadError } from '../../codegen/contracts/types';
 import type { RouteManifestEntry } from '../../codegen/manifest-types';
+import { contractsFingerprint } from '../../codegen/contracts/fingerprint';
 import { buildRuntimeManifest } from '../../codegen/runtime-manifest';
 import type { Catalogue, ContractSource } from '../../platform/catalogue/types';
 import { BUILT_IN_SERVICES } from '../../platform/catalogue/types';
@@ -38,16 +35,6 @@ export interface ServedRoutes {
 
 export const isBuiltInService = (name: string): boolean => (BUILT_IN_SERVICES as readonly string[]).includes(name);
 
-/** SHA-256 over the package's contract files, computed as `concord generate` does, without parsing or checking them. */
-async function packageDigest(root: string): Promise<string> {
-  const hash = createHash('sha256');
-  for (const abs of await discoverContractFiles(root)) {
-    const text = await readFile(abs, 'utf8');
-    hash.update(`${toPosix(relative(root, abs))}\0${createHash('sha256').update(text).digest('hex')}\n`);
-  }
-  return hash.digest('hex');
-}
-
 const clashKey = (r: Pick<RouteManifestEntry, 'method' | 'path'>): string => `${r.method} ${r.path.replace(/\{[^}/]+\}/g, '{}')}`;
 
 function reasonOf(err: unknown): string {
@@ -74,7 +61,7 @@ export async function resolveServedRoutes(opts: {
   const { catalogue, logger } = opts;
   let packageSet: ContractSet | undefined;
   let own: readonly RouteManifestEntry[] = opts.generated.routes;
-  if ((await packageDigest(opts.root)) !== opts.generated.contractsDigest) {
+  if ((await contractsFingerprint(opts.root)) !== opts.generated.contractsDigest) {
     packageSet = await loadContracts(opts.root);
     own = buildRuntimeManifest(packageSet);
     logger.warn(

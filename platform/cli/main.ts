@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { registerApps } from './commands/apps';
 import { registerConfig } from './commands/config';
@@ -11,6 +10,7 @@ import { registerPact } from './commands/pact';
 import { registerPlans } from './commands/plans';
 import { registerSandbox } from './commands/sandbox';
 import { registerStart } from './commands/start';
+import { PACKAGE_ROOT } from '../package-root';
 import type { CommandContext } from './context';
 import { createOutput, reportError } from './output';
 
@@ -20,7 +20,7 @@ const COMMANDS = [registerStart, registerGenerate, registerApps, registerPartner
 export async function main(argv: readonly string[]): Promise<void> {
   const json = argv.includes('--json');
   const ctx: CommandContext = {
-    root: resolve(__dirname, '..', '..'),
+    root: PACKAGE_ROOT,
     env: process.env,
     output: (j) => createOutput(j),
     setExitCode: (code) => {

@@ -1,4 +1,4 @@
-import { ContractLoadError } from '../../codegen/contracts';
+import { ContractLoadError } from '../../codegen/contracts/types';
 
 /** How a command talks to the person or program running it. */
 export interface Output {

@@ -19,8 +19,13 @@ export async function migrate(db: Database, migrations: readonly Migration[]): P
       'CREATE TABLE IF NOT EXISTS concord.schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
     );
   });
+  // One read to skip what is applied (every migration, on a restart or a data dir made from the template); each
+  // one still checks again under the lock, since another instance may apply it meanwhile.
+  const { rows: present } = await db.query<{ id: string }>('SELECT id FROM concord.schema_migrations');
+  const known = new Set(present.map((r) => r.id));
   const applied: string[] = [];
   for (const m of migrations) {
+    if (known.has(m.id)) continue;
     const done = await db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
       const { rows } = await tx.query('SELECT 1 FROM concord.schema_migrations WHERE id = $1', [m.id]);

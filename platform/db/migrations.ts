@@ -1,5 +1,8 @@
 import type { Migration } from './migrate';
 
+/** The instance's birth, reset in a data dir made from a template (which was migrated when it was built). */
+export const INSTANCE_CREATED_SQL = 'UPDATE concord.instance SET created_at = now()';
+
 /**
  * Platform-level tables. Each part of Concord (gateway, process APIs, system APIs) contributes its own list;
  * `server/start.ts` applies them in order.

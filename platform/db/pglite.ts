@@ -1,30 +1,21 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import type { Database, Queryable } from './database';
+import type { Database } from './database';
+import { pgliteDatabase } from './pglite-database';
+import type { PgliteTemplate } from './pglite-template';
+import { BARE_TEMPLATE, loadPgliteTemplate } from './pglite-template';
 
-/** The embedded default: a real PostgreSQL, compiled to WASM, keeping its files under `dir`. */
-export async function openPglite(dir: string): Promise<Database> {
+/**
+ * The embedded default: a real PostgreSQL, compiled to WASM, keeping its files under `dir`. A fresh `dir` starts
+ * as a copy of `template` (default: a bare cluster, so callers that migrate themselves skip initdb too); an
+ * existing one opens as it is.
+ */
+export async function openPglite(dir: string, template: PgliteTemplate = BARE_TEMPLATE): Promise<Database> {
   await mkdir(dir, { recursive: true });
-  const pg = await PGlite.create(dir);
-  // Parameterless SQL goes through exec (simple protocol) so that migrations can hold several statements,
-  // as they can with pg.
-  const asQueryable = (q: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
-    query: async <T>(sql: string, params?: readonly unknown[]) => {
-      if (!params || params.length === 0) {
-        const results = await q.exec(sql);
-        return { rows: (results.at(-1)?.rows ?? []) as T[] };
-      }
-      const r = await q.query<T>(sql, params as unknown[]);
-      return { rows: r.rows };
-    },
-  });
-  const db = asQueryable(pg);
-  return {
-    kind: 'pglite',
-    description: `PGlite at ${dir}`,
-    ...db,
-    asyncCommit: db,
-    transaction: (fn) => pg.transaction((tx) => fn(asQueryable(tx))),
-    close: () => pg.close(),
-  };
+  // PG_VERSION is the first file initdb writes and the marker PostgreSQL itself checks.
+  const fresh = await stat(join(dir, 'PG_VERSION')).then(() => false, () => true);
+  const pg = fresh ? await PGlite.create(dir, { loadDataDir: await loadPgliteTemplate(template) }) : await PGlite.create(dir);
+  if (fresh && template.onCreate) await pg.exec(template.onCreate);
+  return pgliteDatabase(pg, `PGlite at ${dir}`);
 }

@@ -10,7 +10,7 @@ import type { DeadLetterStore } from './dead-letters';
 import { createInProcessBus } from './in-process-bus';
 import { createEventMetrics } from './metrics';
 import type { EventMetrics } from './metrics';
-import { createNatsBus } from './nats-bus';
+import type * as NatsBus from './nats-bus';
 import { createOutboxRelay } from './relay';
 import type { OutboxRelay } from './relay';
 import type { ReplayableBus } from './types';
@@ -38,6 +38,12 @@ export interface EventBackbone {
   close(): Promise<void>;
 }
 
+/** The NATS client is loaded only with NATS_URL: the embedded default starts without it. */
+function loadNatsBus(): typeof NatsBus.createNatsBus {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('./nats-bus') as typeof NatsBus).createNatsBus;
+}
+
 /**
  * Everything a Concord process needs for events, wired the one way: the bus the configuration asks for, the
  * relay (not started: call `relay.start()` in the role that publishes), the dead-letter store, replay and admin
@@ -48,7 +54,7 @@ export async function createEventBackbone(opts: EventBackboneOptions): Promise<E
   const metrics = opts.registry ? createEventMetrics(opts.registry, db) : undefined;
   const deadLetters = createDeadLetterStore(db, metrics ? { metrics } : {});
   const bus = opts.natsUrl
-    ? await createNatsBus({ url: opts.natsUrl, logger, deadLetters, ...(opts.natsNamespace === undefined ? {} : { namespace: opts.natsNamespace }) })
+    ? await loadNatsBus()({ url: opts.natsUrl, logger, deadLetters, ...(opts.natsNamespace === undefined ? {} : { namespace: opts.natsNamespace }) })
     : createInProcessBus({ logger, deadLetters });
   const relay = createOutboxRelay({
     db,

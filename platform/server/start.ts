@@ -1,7 +1,4 @@
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
-import type { ContractSet } from '../../codegen/contracts';
-import { loadContracts } from '../../codegen/contracts';
 import { contractsDigest, routes } from '../../generated/routes';
 import { registerRoutes } from '../../gateway/routing/register-routes';
 import type { ContractSourceStatus } from '../../gateway/routing/served-routes';
@@ -12,15 +9,11 @@ import { createGatewayRuntime } from '../../gateway/runtime';
 import { lateBound } from '../../gateway/pipeline/late-bound';
 import { createGatewayMetrics } from '../../gateway/metrics/gateway-metrics';
 import { registerMetricsRoute, startMetricsListener } from './metrics-endpoint';
-import { appMigrations } from '../../gateway/apps';
 import type { BootstrapResult } from '../../gateway/apps';
-import { authMigrations } from '../../gateway/auth';
-import { idempotencyMigrations } from '../../gateway/policies/idempotency';
-import { usageMigrations } from '../../gateway/policies/usage';
 import { buildRouteTable } from '../../gateway/routing/route-table';
 import { createPipeline } from '../../gateway/pipeline/pipeline';
 import type { PipelinePlacement } from '../../gateway/pipeline/pipeline';
-import { createHttpUpstreams } from '../../gateway/upstream/http';
+import type * as HttpUpstream from '../../gateway/upstream/http';
 import { catalogueUpstreamOf, createCatalogueUpstreams } from '../../gateway/upstream/catalogue-upstream';
 import { createUpstreamGuards } from '../../gateway/upstream/guard';
 import type { UpstreamGuards } from '../../gateway/upstream/guard';
@@ -28,20 +21,16 @@ import type { RouteManifestEntry } from '../../codegen/manifest-types';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { migrate } from '../db/migrate';
-import { platformMigrations } from '../db/migrations';
 import { openDatabase } from '../db/open';
+import { CONCORD_MIGRATIONS, concordTemplate } from './migrations';
+import type { ServedContracts } from './served-contracts';
+import { loadServedContracts, servedFromContractSet } from './served-contracts';
 import type { Logger } from '../logger';
+import { PACKAGE_ROOT } from '../package-root';
 import { buildApp } from './app';
 import { createPlatformServices } from './platform-services';
 import type { PlatformServices } from './platform-services';
-import { systemMigrations } from '../../system-apis';
-import { eventMigrations } from '../events/outbox';
-import { referenceDataMigrations } from '../../process-apis/reference-data/migrations';
-import { availabilityMigrations, inventoryMigrations } from '../../process-apis/availability/migrations';
-import { orderMigrations } from '../../process-apis/orders';
-import { returnMigrations } from '../../process-apis/returns';
 import { lockDataDir } from './data-dir-lock';
-import { portalMigrations } from '../../portal/server';
 import { createLazyCatalogueService } from '../../portal/server/catalogue/lazy';
 import { ensurePortalAdmin } from '../../portal/server/bootstrap-admin';
 import { PORTAL_DIST_DIR, ensurePortalBuilt, registerPortalStatic } from '../../portal/server/static';
@@ -51,7 +40,7 @@ export interface RunningPlatform {
   url: string;
   port: number;
   db: Database;
-  contracts: ContractSet;
+  contracts: ServedContracts;
   /** Each source of contracts and whether it is served (`/readyz` lists them too). */
   contractSources: ContractSourceStatus[];
   /** The oauth2 scopes of the catalogue's contract directories, known to the gateway alongside Concord's. */
@@ -99,7 +88,7 @@ export async function startPlatform(
     }
 
     onStep(`loading contracts; ${config.databaseUrl ? 'connecting to PostgreSQL' : `opening PGlite under ${config.dataDir}`}`);
-    const opening = openDatabase(config);
+    const opening = openDatabase(config, concordTemplate());
     // Awaited below; until then a failure must not count as an unhandled rejection.
     opening.catch(() => {});
     // Registered before anything else can fail, so a failed start still closes a database that opened meanwhile.
@@ -170,24 +159,13 @@ export async function startPlatform(
     const portalBuilt = servesPortal
       ? ensurePortalBuilt({ log: { info: onStep } }).catch((err: Error) => logger.error({ err }, 'the developer portal could not be built'))
       : Promise.resolve();
-    const [contracts, db] = await Promise.all([served.packageSet ?? loadContracts(config.root), opening]);
+    // Not parsed and validated again when unchanged: generated/ was made from validated contracts (`concord generate`,
+    // checked in CI by `generate --check`), and the digest proves these are those, byte for byte. Changed ones were
+    // loaded and checked above, to serve them from a manifest built at start-up.
+    const [contracts, db] = await Promise.all([served.packageSet ? servedFromContractSet(served.packageSet, served.routes) : loadServedContracts(config.root), opening]);
     checkpoint();
     onStep(`${contracts.operations.length} operations and ${contracts.events.length} events loaded`);
-    const applied = await migrate(db, [
-      ...platformMigrations,
-      ...authMigrations,
-      ...appMigrations,
-      ...idempotencyMigrations,
-      ...usageMigrations,
-      ...eventMigrations,
-      ...systemMigrations,
-      ...referenceDataMigrations,
-      ...inventoryMigrations,
-      ...availabilityMigrations,
-      ...orderMigrations,
-      ...returnMigrations,
-      ...portalMigrations,
-    ]);
+    const applied = await migrate(db, CONCORD_MIGRATIONS);
     onStep(applied.length ? `applied ${applied.length} migration(s)` : 'database schema up to date');
     checkpoint();
     // The contracts may be a scratch copy (tests, `--root`); the generated clients are always this package's.
@@ -239,8 +217,6 @@ export async function startPlatform(
   }
 }
 
-const PACKAGE_ROOT = resolve(__dirname, '..', '..');
-
 /** The role serving each upstream service when roles are split (README, "Roles"). */
 const ROLE_OF_UPSTREAM: Record<string, 'process' | 'system' | undefined> = {
   orders: 'process',
@@ -254,6 +230,9 @@ const ROLE_OF_UPSTREAM: Record<string, 'process' | 'system' | undefined> = {
 /** With `--role gateway`, the operations other roles serve are called over HTTP; the gateway's own stay in process. */
 function remoteRoles(config: Config, guards: UpstreamGuards) {
   if (config.role !== 'gateway') return undefined;
+  // undici is loaded only here: the other roles and the embedded default start without it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createHttpUpstreams } = require('../../gateway/upstream/http') as typeof HttpUpstream;
   const upstreams = createHttpUpstreams({ process: { name: 'process', url: config.processUrl! }, system: { name: 'system', url: config.systemUrl! } }, { guards });
   return { upstreams, roleOf: (route: RouteManifestEntry) => ROLE_OF_UPSTREAM[route.upstream] };
 }

@@ -5,11 +5,12 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { PACKAGE_ROOT } from '../../platform/package-root';
 import { PROBLEM_CONTENT_TYPE, problem } from '../../platform/server/problem';
 
 /** The developer portal's web app (portal/web) and where its build goes. */
-export const PORTAL_WEB_DIR = resolve(__dirname, '../web');
-export const PORTAL_DIST_DIR = resolve(__dirname, '../dist');
+export const PORTAL_WEB_DIR = join(PACKAGE_ROOT, 'portal', 'web');
+export const PORTAL_DIST_DIR = join(PACKAGE_ROOT, 'portal', 'dist');
 
 /**
  * The portal's Content-Security-Policy: only its own scripts (the app's bundle and the renderers' standalone

@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import type * as IoRedis from 'ioredis';
+import type { Redis } from 'ioredis';
 
 /**
  * How long a rate-limit check waits on Redis before the request is decided by the insurance limiter instead.
@@ -8,6 +9,9 @@ const COMMAND_TIMEOUT_MS = 250;
 
 /** The connection the limiter opens itself when it is given `redisUrl` but no client. It is closed by `close()`. */
 export function createOwnedRedisClient(url: string, keyPrefix: string): Redis {
+  // Loaded here: the embedded default, which has no Redis, starts without ioredis.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Redis } = require('ioredis') as typeof IoRedis;
   const client = new Redis(url, {
     connectionName: `concord-rate-limit:${keyPrefix}`,
     // Fail commands at once while disconnected rather than queueing them: the insurance limiter answers meanwhile.

@@ -1,4 +1,4 @@
-import { RULES } from '../../diff';
+import { RULES } from '../../diff/rules';
 import type { SarifResultInput, SarifRule } from '../../report/sarif';
 import { buildSarif } from '../../report/sarif';
 import type { ReviewReport } from '../build-review';

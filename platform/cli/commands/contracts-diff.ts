@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { diffFiles, diffTrees, policyOf } from '../../../governance/diff';
+import type * as DiffEngine from '../../../governance/diff';
 import type { DiffChange } from '../../../governance/diff';
-import { countLevels, renderDiffText, sortChanges } from '../../../governance/diff/render';
-import { openRevisions } from '../../../governance/model/revisions';
+import type * as DiffRender from '../../../governance/diff/render';
+import type * as Revisions from '../../../governance/model/revisions';
 import type { CommandContext } from '../context';
 import { CliFailure } from '../admin-client';
 import { governanceOptions, maxFileBytes, parseGovernanceOptions, severityOf } from './contracts-options';
@@ -40,6 +40,12 @@ Exit status: 0 without errors, 1 with errors (a breaking change inside one major
 policy violation), 2 for bad input. Rule ids are listed in governance/README.md.`,
     )
     .action(async (baseFile: string | undefined, revisionFile: string | undefined, opts: DiffOptions) => {
+      // Loaded on use: the diff engine and its parsers are heavy, and `--help` and other commands need none of it.
+      /* eslint-disable @typescript-eslint/no-require-imports */
+      const { diffFiles, diffTrees, policyOf } = require('../../../governance/diff') as typeof DiffEngine;
+      const { countLevels, renderDiffText, sortChanges } = require('../../../governance/diff/render') as typeof DiffRender;
+      const { openRevisions } = require('../../../governance/model/revisions') as typeof Revisions;
+      /* eslint-enable @typescript-eslint/no-require-imports */
       const out = ctx.output(!!opts.json);
       const root = opts.base ? resolve(opts.root ?? ctx.root) : process.cwd();
       const severity = await severityOf(opts, root);

@@ -5,8 +5,8 @@ import { CommanderError, Option } from 'commander';
 import { DEFAULT_FORMAT, FORMATTERS, FORMAT_NAMES } from '../../../governance/lint/format';
 import type { FormatName } from '../../../governance/lint/format';
 import { summaryLine } from '../../../governance/lint/format/summary';
-import { lintContracts, summarize } from '../../../governance/lint/lint';
-import { describeRule } from '../../../governance/lint/rule-catalogue';
+import type * as Lint from '../../../governance/lint/lint';
+import type * as RuleCatalogue from '../../../governance/lint/rule-catalogue';
 import type { CommandContext } from '../context';
 import { DEFAULT_MAX_FILE_MB } from '../../../governance/model/document-set';
 import { maxFileBytes } from './contracts-options';
@@ -82,6 +82,11 @@ Exit status: 0 when clean, 1 with errors (or warnings, with --fail-on warning), 
       throw new UsageError(`--json means --format json; it cannot be combined with --format ${opts.format}`);
     }
     const format: FormatName = opts.json ? 'json' : opts.format;
+    // Loaded on use: Spectral and its rulesets are heavy, and `--help` and other commands need none of it.
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { lintContracts, summarize } = require('../../../governance/lint/lint') as typeof Lint;
+    const { describeRule } = require('../../../governance/lint/rule-catalogue') as typeof RuleCatalogue;
+    /* eslint-enable @typescript-eslint/no-require-imports */
     const out = ctx.output(format === 'json' && !opts.output);
     const root = resolve(opts.root ?? ctx.root);
     const started = Date.now();

@@ -1,10 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { policyOf } from '../../../governance/diff';
-import { listPactFiles } from '../../../governance/impact';
-import { openRevisions } from '../../../governance/model/revisions';
-import { buildReview } from '../../../governance/review/build-review';
+import type * as DiffEngine from '../../../governance/diff';
+import type * as Impact from '../../../governance/impact';
+import type * as Revisions from '../../../governance/model/revisions';
+import type * as BuildReview from '../../../governance/review/build-review';
 import type { ReviewReport } from '../../../governance/review/build-review';
 import { renderReviewJson } from '../../../governance/review/format/json';
 import { renderReviewMarkdown } from '../../../governance/review/format/markdown';
@@ -64,6 +64,13 @@ or lint error on changed parts, or a consumer pact it breaks), 2 for bad input, 
       const format = (opts.json ? 'json' : (opts.format ?? 'markdown')) as Format;
       if (!FORMATS.includes(format)) throw new CliFailure(`--format must be one of ${FORMATS.join(', ')}, not '${format}'`);
       const out = ctx.output(format === 'json' && !opts.output);
+      // Loaded on use: the diff engine, Spectral and the pact reader are heavy; `--help` needs none of them.
+      /* eslint-disable @typescript-eslint/no-require-imports */
+      const { policyOf } = require('../../../governance/diff') as typeof DiffEngine;
+      const { listPactFiles } = require('../../../governance/impact') as typeof Impact;
+      const { openRevisions } = require('../../../governance/model/revisions') as typeof Revisions;
+      const { buildReview } = require('../../../governance/review/build-review') as typeof BuildReview;
+      /* eslint-enable @typescript-eslint/no-require-imports */
       const root = resolve(opts.root ?? ctx.root);
       const severity = await severityOf(opts, root);
       const policy = { ...policyOf(parseGovernanceOptions(opts)), ...(severity ? { severity } : {}) };

@@ -1,5 +1,5 @@
 import { fork } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { PROCESS_CONSUMER, SYSTEM_PROVIDERS } from '../../../pact/support/names';
@@ -22,11 +22,14 @@ interface VerifyOptions {
 
 type Outcome = { results: PactVerification[] } | { systemResults: SystemVerification[] };
 
-/** Runs pact/provider/verify-worker.ts in a child process (see there for why) and collects its results. */
+/**
+ * Runs pact/provider/verify-worker in a child process (see there for why) and collects its results: the compiled
+ * worker next to this compiled module, or the TypeScript source through tsx when this module runs from source.
+ */
 function runWorker(request: WorkerRequest, progress: (msg: string) => void, verbose: (chunk: Buffer) => void, signal: AbortSignal): Promise<Outcome> {
-  const { root } = request;
-  const child = fork(join(root, 'pact', 'provider', 'verify-worker.ts'), [JSON.stringify(request)], {
-    execArgv: ['--require', require.resolve('tsx/cjs')],
+  const worker = require.resolve('../../../pact/provider/verify-worker');
+  const child = fork(worker, [JSON.stringify(request)], {
+    execArgv: worker.endsWith('.ts') ? ['--require', require.resolve('tsx/cjs')] : [],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     env: { ...process.env, PACT_DO_NOT_TRACK: 'true' },
   });

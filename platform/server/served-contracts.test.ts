@@ -1,0 +1,38 @@
+import { appendFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadContracts } from '../../codegen/contracts';
+import { contractsFingerprint } from '../../codegen/contracts/fingerprint';
+import { eventCatalogue } from '../../generated/events';
+import { contractsDigest, routes } from '../../generated/routes';
+import { REPO_ROOT, copyContracts } from '../testing/temp-dir';
+import { loadServedContracts } from './served-contracts';
+
+describe('the contracts concord start serves', () => {
+  it("are fingerprinted from their bytes to the digest loadContracts computes, which is generated/'s", async () => {
+    const full = await loadContracts(REPO_ROOT, { validate: false });
+    expect(await contractsFingerprint(REPO_ROOT)).toBe(full.digest);
+    expect(full.digest).toBe(contractsDigest);
+  });
+
+  it("when they match generated/, are generated/'s operations and events with the catalogue's scopes", async () => {
+    const full = await loadContracts(REPO_ROOT, { validate: false });
+    const served = await loadServedContracts(REPO_ROOT);
+    expect(served.digest).toBe(contractsDigest);
+    expect(served.operations).toHaveLength(full.operations.length);
+    expect(served.operations).toBe(routes);
+    expect(served.events).toHaveLength(Object.keys(eventCatalogue).length);
+    expect([...served.scopes].sort()).toEqual([...full.scopes].sort());
+  });
+
+  it('when a file changed, carry the changed digest so start refuses them', async () => {
+    const scratch = await copyContracts();
+    try {
+      await appendFile(join(scratch.root, 'contracts/openapi/process/orders.v2.yaml'), '\n# an edit, not regenerated\n');
+      const served = await loadServedContracts(scratch.root);
+      expect(served.digest).not.toBe(contractsDigest);
+      expect(served.digest).toBe(await contractsFingerprint(scratch.root));
+    } finally {
+      await scratch.remove();
+    }
+  });
+});
