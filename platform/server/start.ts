@@ -22,6 +22,9 @@ import { createUpstreamGuards } from '../../gateway/upstream/guard';
 import type { UpstreamGuards } from '../../gateway/upstream/guard';
 import type { RouteManifestEntry } from '../../codegen/manifest-types';
 import type { Config } from '../config';
+import { servesPortal } from '../config';
+import { sandboxOffReason } from './unserved-reason';
+import { staleRoutesMessage } from './stale-routes';
 import type { Database } from '../db/database';
 import { migrate } from '../db/migrate';
 import { platformMigrations } from '../db/migrations';
@@ -111,7 +114,7 @@ export async function startPlatform(
     const metrics = createGatewayMetrics();
     app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
     const guards = createUpstreamGuards({ timeoutMs: config.upstreamTimeoutMs, metrics });
-    const inProcess = inProcessUpstream(() => runtime.get().services, guards);
+    const inProcess = inProcessUpstream(() => runtime.get().services, guards, (route) => sandboxOffReason(config, route.upstream, route.operationId));
     const remote = remoteRoles(config, guards);
     if (remote) cleanup.push(() => remote.upstreams.close());
     registerRoutes(app, buildRouteTable(routes), {
@@ -121,9 +124,8 @@ export async function startPlatform(
         return role ? remote!.upstreams.handlerFor(role, route) : inProcess(route);
       },
     });
-    // The portal is served where partners arrive: the embedded default and the gateway role.
-    const servesPortal = config.role === 'all' || config.role === 'gateway';
-    if (servesPortal) await registerPortalStatic(app, { distDir: PORTAL_DIST_DIR });
+    const portalServed = servesPortal(config.role);
+    if (portalServed) await registerPortalStatic(app, { distDir: PORTAL_DIST_DIR });
     // Closed first on shutdown (in-flight requests drain while the runtime and database are still there), and
     // at its place in `undo` when start-up fails.
     let appClosed: Promise<void> | undefined;
@@ -137,14 +139,12 @@ export async function startPlatform(
 
     // Built only when portal/web changed since the last build (about half a second); a failed build leaves /portal/
     // answering 503 `portal-not-built` while the APIs run.
-    const portalBuilt = servesPortal
+    const portalBuilt = portalServed
       ? ensurePortalBuilt({ log: { info: onStep } }).catch((err: Error) => logger.error({ err }, 'the developer portal could not be built'))
       : Promise.resolve();
     const [contracts, db] = await Promise.all([loadContracts(config.root), opening]);
     checkpoint();
-    if (contracts.digest !== contractsDigest) {
-      throw new Error('generated/ does not match contracts/: run `npm run generate` (the gateway would serve stale routes)');
-    }
+    if (contracts.digest !== contractsDigest) throw new Error(staleRoutesMessage(config.root, PACKAGE_ROOT));
     onStep(`${contracts.operations.length} operations and ${contracts.events.length} events loaded`);
     const applied = await migrate(db, [
       ...platformMigrations,
@@ -231,3 +231,4 @@ function placementOf(config: Config, roleOf?: (route: RouteManifestEntry) => str
   if (config.role === 'gateway') return { hop: 'edge', remote: (route) => !config.gatewayIdempotency && roleOf?.(route) !== undefined };
   return { hop: 'service' };
 }
+
