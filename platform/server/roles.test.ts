@@ -47,7 +47,7 @@ describeWithService('postgres', 'roles split over HTTP', () => {
       CONCORD_SYSTEM_URL: running.system.url,
       CONCORD_UPSTREAM_TIMEOUT_MS: '500',
     });
-  }, 120_000);
+  });
   afterAll(async () => {
     for (const role of ['gateway', 'worker', 'process', 'system']) await running[role]?.close();
     await pg?.drop();
