@@ -1,5 +1,5 @@
 import Fastify from 'fastify';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions } from 'fastify';
 import { routes } from '../../generated/routes';
 import { buildApp } from '../../platform/server/app';
 import { createLogger } from '../../platform/logger';
@@ -39,7 +39,8 @@ describe('routing through the HTTP server', () => {
   it('routes every contract operation (none listed by hand)', async () => {
     for (const r of routes) {
       const url = r.path.replace(/\{[^}]+\}/g, 'x1');
-      const res = await app.inject({ method: r.method, url });
+      // light-my-request 6.6 (pinned for Node 20, see package.json overrides) does not list TRACE, which no contract uses.
+      const res = await app.inject({ method: r.method as InjectOptions['method'], url });
       expect(`${r.method} ${r.path} -> ${res.statusCode} ${res.json().detail?.split(' ')[0]}`).toBe(`${r.method} ${r.path} -> 501 ${r.operationId}`);
     }
   });
