@@ -90,10 +90,11 @@ export const demoLineTax = (netAmount: number): number =>
   Math.floor((netAmount * DEMO_TAX_RATE_BP + 5000) / 10000);
 
 /**
- * SKUs up to this number are the contracts' and the README's examples: they hold a thousand times the stock of the
- * others (same proportions between locations), so the examples can be run again and again on one data dir.
+ * SKUs up to this number (SKU-0001, SKU-0002) are those of the contracts' marketplace order example and the README's
+ * order: they hold a thousand times the stock of the others (same proportions between locations), so the examples
+ * can be run again and again on one data dir. The others keep stock that tests can exhaust within request limits.
  */
-export const DEMO_EXAMPLE_SKUS = 5;
+export const DEMO_EXAMPLE_SKUS = 2;
 const EXAMPLE_STOCK_FACTOR = 1000;
 
 export const demoStock: readonly DemoStock[] = (() => {
