@@ -14,7 +14,7 @@ let dir: { path: string; remove(): Promise<void> };
 beforeAll(async () => {
   dir = await makeTempDir();
   platform = await startPlatform(loadConfig({ PORT: '0', CONCORD_DATA_DIR: dir.path }, { root: REPO_ROOT }), createLogger({ level: 'silent' }));
-}, 60_000);
+});
 afterAll(async () => {
   await platform?.close();
   await dir?.remove();

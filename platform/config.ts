@@ -7,6 +7,9 @@ import { PACKAGE_ROOT } from './package-root';
 export type Role = 'all' | 'gateway' | 'process' | 'system' | 'worker';
 export const ROLES: readonly Role[] = ['all', 'gateway', 'process', 'system', 'worker'];
 
+/** The portal is served where partners arrive: the embedded default and the gateway role. */
+export const servesPortal = (role: Role): boolean => role === 'all' || role === 'gateway';
+
 /** Everything Concord reads from the environment, read once and passed down. */
 
 export interface Config {

@@ -89,6 +89,14 @@ export const demoItems: readonly DemoItem[] = Array.from({ length: DEMO_SKU_COUN
 export const demoLineTax = (netAmount: number): number =>
   Math.floor((netAmount * DEMO_TAX_RATE_BP + 5000) / 10000);
 
+/**
+ * SKUs up to this number (SKU-0001, SKU-0002) are those of the contracts' marketplace order example and the README's
+ * order: they hold a thousand times the stock of the others (same proportions between locations), so the examples
+ * can be run again and again on one data dir. The others keep stock that tests can exhaust within request limits.
+ */
+export const DEMO_EXAMPLE_SKUS = 2;
+const EXAMPLE_STOCK_FACTOR = 1000;
+
 export const demoStock: readonly DemoStock[] = (() => {
   const rows: DemoStock[] = [];
   for (let n = 1; n <= DEMO_SKU_COUNT; n++) {
@@ -97,6 +105,7 @@ export const demoStock: readonly DemoStock[] = (() => {
       rows.push({ sku, locationId: 'DC1', onHand: ((n - DEMO_SCARCE_FROM) % 5) + 1, safetyStock: 0 });
       continue;
     }
+    const start = rows.length;
     rows.push({ sku, locationId: 'DC1', onHand: 50 + (n % 151), safetyStock: 5 });
     rows.push({ sku, locationId: 'DC2', onHand: 40 + ((n * 3) % 161), safetyStock: 5 });
     if (n <= 100) {
@@ -106,6 +115,7 @@ export const demoStock: readonly DemoStock[] = (() => {
     }
     if (n <= 50) rows.push({ sku, locationId: 'DS1', onHand: 10, safetyStock: 0 });
     if (n > 100 && n <= 200) rows.push({ sku, locationId: '3PL1', onHand: 30, safetyStock: 2 });
+    if (n <= DEMO_EXAMPLE_SKUS) for (const row of rows.slice(start)) row.onHand *= EXAMPLE_STOCK_FACTOR;
   }
   return rows;
 })();

@@ -39,14 +39,19 @@ export function registerRoutes(app: FastifyInstance, table: readonly PathRoutes[
   }
 }
 
-/** Until an upstream serves an operation, the gateway says so instead of pretending. */
-export const notImplemented = (route: RouteManifestEntry): RouteHandlerMethod => async (req, reply) =>
-  reply
-    .code(501)
-    .type(PROBLEM_CONTENT_TYPE)
-    .send(
-      problem('not-implemented', 501, 'Not implemented yet', {
-        detail: `${route.operationId} (${route.contract}) is routed but its upstream '${route.upstream}' is not served yet.`,
-        correlationId: req.id,
-      }),
-    );
+/**
+ * Until an upstream serves an operation, the gateway says so instead of pretending. `detail` says why when the
+ * caller knows (a system whose sandbox is off); the default names the operation that has no handler.
+ */
+export const notImplemented =
+  (route: RouteManifestEntry, detail?: string): RouteHandlerMethod =>
+  async (req, reply) =>
+    reply
+      .code(501)
+      .type(PROBLEM_CONTENT_TYPE)
+      .send(
+        problem('not-implemented', 501, 'Not implemented', {
+          detail: detail ?? `${route.operationId} (${route.contract}) is in the contract, but nothing in this Concord implements it yet.`,
+          correlationId: req.id,
+        }),
+      );

@@ -1,7 +1,9 @@
-import type { FastifyInstance } from 'fastify';
+import Fastify from 'fastify';
+import type { FastifyInstance, InjectOptions } from 'fastify';
 import { routes } from '../../generated/routes';
 import { buildApp } from '../../platform/server/app';
 import { createLogger } from '../../platform/logger';
+import { sandboxOffReason } from '../../platform/server/unserved-reason';
 import { notImplemented, registerRoutes } from './register-routes';
 import { buildRouteTable, toFastifyPath } from './route-table';
 
@@ -37,9 +39,26 @@ describe('routing through the HTTP server', () => {
   it('routes every contract operation (none listed by hand)', async () => {
     for (const r of routes) {
       const url = r.path.replace(/\{[^}]+\}/g, 'x1');
-      const res = await app.inject({ method: r.method, url });
+      // light-my-request 6.6 (pinned for Node 20, see package.json overrides) does not list TRACE, which no contract uses.
+      const res = await app.inject({ method: r.method as InjectOptions['method'], url });
       expect(`${r.method} ${r.path} -> ${res.statusCode} ${res.json().detail?.split(' ')[0]}`).toBe(`${r.method} ${r.path} -> 501 ${r.operationId}`);
     }
+  });
+
+  it('says what is really missing when a system operation has no handler because the sandbox is off', async () => {
+    const route = routes.find((r) => r.upstream === 'erp' && r.method === 'GET')!;
+    const off = Fastify();
+    off.get('/x', notImplemented(route, sandboxOffReason({ sandbox: false }, route.upstream, route.operationId)));
+    const res = await off.inject('/x');
+    expect(res.statusCode).toBe(501);
+    expect(res.json().detail).toBe(
+      `No ERP is connected: the sandbox systems are off (CONCORD_SANDBOX=false) and no ERP upstream is configured, so nothing serves ${route.operationId}. Unset CONCORD_SANDBOX to use the sandbox ERP.`,
+    );
+    expect(res.json().detail).not.toMatch(/not served yet/);
+    // With the sandbox on, or for a service that is not a system, there is nothing more to say.
+    expect(sandboxOffReason({ sandbox: true }, 'erp', route.operationId)).toBeUndefined();
+    expect(sandboxOffReason({ sandbox: false }, 'orders', 'createOrder')).toBeUndefined();
+    await off.close();
   });
 
   it('answers an unknown path with 404 problem+json', async () => {

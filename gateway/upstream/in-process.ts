@@ -43,9 +43,14 @@ export const isUpstreamResponse = (req: FastifyRequest): boolean => upstreamAnsw
  * The upstream call on the embedded default: the operation's handler, called in process, under its service's
  * timeout and circuit breaker (`guards`, one per upstream service: orders, erp…).
  */
-export function inProcessUpstream(services: () => InProcessServices, guards: UpstreamGuards): (route: RouteManifestEntry) => RouteHandlerMethod {
+export function inProcessUpstream(
+  services: () => InProcessServices,
+  guards: UpstreamGuards,
+  /** Why an operation has no handler, when the wiring knows (e.g. the sandbox systems are off). */
+  whyUnserved: (route: RouteManifestEntry) => string | undefined = () => undefined,
+): (route: RouteManifestEntry) => RouteHandlerMethod {
   return (route) => {
-    const unserved = notImplemented(route);
+    const unserved = notImplemented(route, whyUnserved(route));
     const guard = guards.for(route.upstream);
     const contractKey = `${route.api}.v${route.version}`;
     // The media type of each status as the contract declares it (problem+json, or OAuth's plain JSON errors).

@@ -8,11 +8,13 @@ const describeFinding = (f: LintFinding) => `${f.level} ${f.ruleId} ${f.location
 
 describe('lintContracts on the real contracts', () => {
   let findings: LintFinding[];
-  let ms: number;
+  let cpuMs: number;
   beforeAll(async () => {
-    const started = performance.now();
+    // CPU time, not wall-clock: what the lint itself costs, whatever else shares the machine.
+    const started = process.cpuUsage();
     findings = await lintContracts([], { root: REPO_ROOT });
-    ms = performance.now() - started;
+    const used = process.cpuUsage(started);
+    cpuMs = (used.user + used.system) / 1000;
   });
 
   it('finds no errors and nothing from the Concord rules', () => {
@@ -23,10 +25,10 @@ describe('lintContracts on the real contracts', () => {
     expect(findings.filter((f) => f.ruleId === 'oas3-unused-component').map(describeFinding)).toEqual([]);
   });
 
-  it('takes seconds, not minutes', () => {
+  it('takes seconds of CPU, not minutes', () => {
     // A guard against a rule gone quadratic, not a benchmark: Spectral's own example validation takes most of the
-    // few seconds (see README.md), and suites share the CPUs with the database and the bus.
-    expect(ms).toBeLessThan(60_000);
+    // few seconds (see README.md). Measured in CPU time so that a loaded machine does not fail it.
+    expect(cpuMs).toBeLessThan(60_000);
   });
 });
 

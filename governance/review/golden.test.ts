@@ -22,7 +22,7 @@ beforeAll(async () => {
     root: FIXTURE,
     policy: { today: '2026-12-04', minSunsetDays: 180 },
   });
-}, 30_000);
+});
 
 async function golden(name: string, actual: string): Promise<void> {
   const file = join(GOLDEN, name);
@@ -38,6 +38,13 @@ describe('the review report matches its golden files', () => {
   });
 
   it('in Markdown', () => golden('review.md', renderReviewMarkdown(report)));
+  it('counts breaking changes in the summary table as the verdict does', () => {
+    const md = renderReviewMarkdown(report);
+    const verdict = Number(/(\d+) breaking changes?,/.exec(md)![1]);
+    const rows = md.split('\n').filter((l) => l.startsWith('| `contracts/'));
+    expect(md).toContain('| Contract | Breaking changes | Other errors |');
+    expect(rows.reduce((n, row) => n + Number(row.split('|')[2]), 0)).toBe(verdict);
+  });
   it('in JSON', () => golden('review.json', renderReviewJson(report)));
   it('in SARIF', () => golden('review.sarif', renderReviewSarif(report, '0.1.0')));
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { loadConfig } from '../config';
+import { ROLES, loadConfig, servesPortal } from '../config';
 import { createLogger } from '../logger';
 import { dropNamespace, testNamespace } from '../events/testing/nats';
 import { createTempDatabase, describeWithService } from '../testing/services';
@@ -47,7 +47,7 @@ describeWithService('postgres', 'roles split over HTTP', () => {
       CONCORD_SYSTEM_URL: running.system.url,
       CONCORD_UPSTREAM_TIMEOUT_MS: '500',
     });
-  }, 120_000);
+  });
   afterAll(async () => {
     for (const role of ['gateway', 'worker', 'process', 'system']) await running[role]?.close();
     await pg?.drop();
@@ -88,6 +88,12 @@ describeWithService('postgres', 'roles split over HTTP', () => {
       if (erp.items.length === 0) await new Promise((r) => setTimeout(r, 100));
     }
     expect(erp.items).toHaveLength(1);
+  });
+
+  test('the portal is served by the gateway only, which is where `concord start` says it is', async () => {
+    expect((await fetch(`${running.gateway!.url}/portal/`)).status).not.toBe(404);
+    expect((await fetch(`${running.process!.url}/portal/`)).status).toBe(404);
+    expect(ROLES.filter(servesPortal)).toEqual(['all', 'gateway']);
   });
 
   test('an upstream slower than the timeout is 504 upstream-timeout', async () => {

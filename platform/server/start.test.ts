@@ -152,6 +152,43 @@ describe('the concord start command', () => {
     }
   });
 
+  it('prints the first start secrets last, on their own, to stderr; logs stay JSON on stdout when it is not a terminal', async () => {
+    const dir = await makeTempDir();
+    const child = spawn(process.execPath, [CONCORD_BIN, 'start', '--port', '0'], {
+      env: { ...process.env, CONCORD_DATA_DIR: dir.path, LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+      await new Promise<void>((resolve, reject) => {
+        child.stderr.on('data', (d: Buffer) => {
+          stderr += d.toString();
+          if (/password \S+\n=+\n\n$/.test(stderr)) resolve();
+        });
+        void exited.then((code) => reject(new Error(`exited ${code}: ${stderr}`)));
+      });
+      const creds = JSON.parse(await readFile(join(dir.path, 'credentials.json'), 'utf8')) as Record<'admin' | 'sandbox', { client_secret: string }>;
+      const banner = stderr.slice(stderr.lastIndexOf('FIRST START'));
+      // Everything secret is in the banner, the banner is the last thing written, and stdout never has it.
+      expect(banner).toContain(creds.sandbox.client_secret);
+      expect(banner).toContain(creds.admin.client_secret);
+      expect(banner).toMatch(/Developer portal admin/);
+      expect(stdout).toContain('Concord is running at');
+      expect(stdout).not.toContain(creds.sandbox.client_secret);
+      const logLines = stdout.split('\n').filter((l) => l.startsWith('{'));
+      expect(logLines.length).toBeGreaterThan(0);
+      for (const line of logLines) expect(JSON.parse(line)).toHaveProperty('level');
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+      await dir.remove();
+    }
+  });
+
   it('a SIGTERM during start-up (PGlite still initialising) undoes it: exit 0, no lock left', async () => {
     const dir = await makeTempDir();
     const child = spawn(process.execPath, [CONCORD_BIN, 'start', '--port', '0'], {

@@ -19,6 +19,8 @@ import { createUpstreamGuards } from '../../gateway/upstream/guard';
 import type { UpstreamGuards } from '../../gateway/upstream/guard';
 import type { RouteManifestEntry } from '../../codegen/manifest-types';
 import type { Config } from '../config';
+import { servesPortal } from '../config';
+import { sandboxOffReason } from './unserved-reason';
 import type { Database } from '../db/database';
 import { migrate } from '../db/migrate';
 import { openDatabase } from '../db/open';
@@ -119,7 +121,7 @@ export async function startPlatform(
     const runtime = lateBound<GatewayRuntime>('gateway runtime');
     registerMetricsRoute(app, metrics.registry, config.metrics);
     const guards = createUpstreamGuards({ timeoutMs: config.upstreamTimeoutMs, metrics });
-    const inProcess = inProcessUpstream(() => runtime.get().services, guards);
+    const inProcess = inProcessUpstream(() => runtime.get().services, guards, (route) => sandboxOffReason(config, route.upstream, route.operationId));
     const remote = remoteRoles(config, guards);
     if (remote) cleanup.push(() => remote.upstreams.close());
     // Served from the catalogue wherever it runs: an operation naming a catalogue upstream, or a system operation
@@ -135,9 +137,8 @@ export async function startPlatform(
         return role ? remote!.upstreams.handlerFor(role, route) : inProcess(route);
       },
     });
-    // The portal is served where partners arrive: the embedded default and the gateway role.
-    const servesPortal = config.role === 'all' || config.role === 'gateway';
-    if (servesPortal) await registerPortalStatic(app, { distDir: PORTAL_DIST_DIR });
+    const portalServed = servesPortal(config.role);
+    if (portalServed) await registerPortalStatic(app, { distDir: PORTAL_DIST_DIR });
     // Closed first on shutdown (in-flight requests drain while the runtime and database are still there), and
     // at its place in `undo` when start-up fails.
     let appClosed: Promise<void> | undefined;
@@ -156,7 +157,7 @@ export async function startPlatform(
 
     // Built only when portal/web changed since the last build (about half a second); a failed build leaves /portal/
     // answering 503 `portal-not-built` while the APIs run.
-    const portalBuilt = servesPortal
+    const portalBuilt = portalServed
       ? ensurePortalBuilt({ log: { info: onStep } }).catch((err: Error) => logger.error({ err }, 'the developer portal could not be built'))
       : Promise.resolve();
     // Not parsed and validated again when unchanged: generated/ was made from validated contracts (`concord generate`,
@@ -243,3 +244,4 @@ function placementOf(config: Config, roleOf?: (route: RouteManifestEntry) => str
   if (config.role === 'gateway') return { hop: 'edge', remote: (route) => !config.gatewayIdempotency && roleOf?.(route) !== undefined };
   return { hop: 'service' };
 }
+

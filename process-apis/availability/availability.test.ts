@@ -14,7 +14,7 @@ function suite(backend: Backend) {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness(backend);
-  }, 60_000);
+  });
   afterAll(async () => h?.close());
 
   const availability = async (query: string) => h.call('sandbox', 'GET', `/v1/availability?${query}`);

@@ -12,7 +12,7 @@ function suite(backend: Backend) {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness(backend);
-  }, 60_000);
+  });
   afterAll(async () => h?.close());
 
   const record = async (path: string, body: unknown) => {

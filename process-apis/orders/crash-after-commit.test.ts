@@ -83,4 +83,4 @@ test('a crash after the order committed replays the stored response on retry and
     await exited(child);
     await dir.remove();
   }
-}, 120_000);
+});

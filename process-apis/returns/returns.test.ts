@@ -16,7 +16,7 @@ function suite(backend: Backend) {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness(backend);
-  }, 60_000);
+  });
   afterAll(async () => h?.close());
 
   const fault = (system: string, body: Record<string, unknown>) => h.call('admin', 'PUT', `/system/${system}/v1/sandbox/faults`, body);

@@ -10,8 +10,12 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real `concord` CLI as a child process and collects its output. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<CliResult> {
+/**
+ * Runs the real `concord` CLI as a child process and collects its output. The timeout is a guard against hangs, not
+ * a speed check: by default just under Jest's testTimeout (180 s), so a loaded machine is not a failure and a hang
+ * still reports the child's stderr before Jest gives up.
+ */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 170_000): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CONCORD_BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

@@ -58,11 +58,14 @@ export function renderReviewMarkdown(report: ReviewReport): string {
     '',
   );
 
-  out.push('### Summary', '', '| Contract | Errors | Warnings | Info | Lint findings | Consumers affected |', '|---|---|---|---|---|---|');
+  // Breaking changes apart from the other errors (the new-major proposal, deprecation policy): one "Errors" column
+  // read "2" beside "1 breaking change" in the verdict above.
+  out.push('### Summary', '', '| Contract | Breaking changes | Other errors | Warnings | Info | Lint findings | Consumers affected |', '|---|---|---|---|---|---|---|');
   for (const c of report.summary.contracts) {
-    out.push(`| ${code(c.contract)} | ${c.errors} | ${c.warnings} | ${c.infos} | ${c.lint} | ${c.consumers.join(', ') || '—'} |`);
+    const breakingHere = report.breaking.filter((b) => b.contract === c.contract).length;
+    out.push(`| ${code(c.contract)} | ${breakingHere} | ${c.errors - breakingHere} | ${c.warnings} | ${c.infos} | ${c.lint} | ${c.consumers.join(', ') || '—'} |`);
   }
-  if (report.summary.contracts.length === 0) out.push('| no contract changed | 0 | 0 | 0 | 0 | — |');
+  if (report.summary.contracts.length === 0) out.push('| no contract changed | 0 | 0 | 0 | 0 | 0 | — |');
   out.push('');
   const configured = configuredLevels(report.changes);
   if (configured) out.push(configured, '');

@@ -32,9 +32,12 @@ export function registerContractsDiff(contracts: Command, ctx: CommandContext): 
       'after',
       `
 Examples:
-  concord contracts diff contracts/openapi/process/orders.v2.yaml /tmp/orders.v2.yaml
+  concord contracts diff contracts/openapi/process/orders.v1.yaml contracts/openapi/process/orders.v2.yaml
+  concord contracts diff --base HEAD                 # your edits against the last commit
   concord contracts diff --base origin/main
   concord contracts diff --base v1.4.0 --head HEAD --json
+
+Relative $refs resolve from each file's own folder: compare copies kept beside the originals, not in /tmp.
 
 Exit status: 0 without errors, 1 with errors (a breaking change inside one major version, or a deprecation
 policy violation), 2 for bad input. Rule ids are listed in governance/README.md.`,

@@ -4,7 +4,8 @@ import type * as LoggerModule from '../../logger';
 import type * as StartModule from '../../server/start';
 import { Option } from 'commander';
 import type { Role } from '../../config';
-import { ROLES, loadConfig } from '../../config';
+import { ROLES, loadConfig, servesPortal } from '../../config';
+import { firstStartBanner } from './start-banner';
 import type { CommandContext } from '../context';
 
 export function registerStart(program: Command, ctx: CommandContext): void {
@@ -33,7 +34,8 @@ export function registerStart(program: Command, ctx: CommandContext): void {
       const { createLogger } = require('../../logger') as typeof LoggerModule;
       const { startPlatform } = require('../../server/start') as typeof StartModule;
       /* eslint-enable @typescript-eslint/no-require-imports */
-      const logger = createLogger({ level: config.logLevel });
+      // Logs go to stdout: JSON for collectors, readable lines when a person watches (stdout is a terminal).
+      const logger = createLogger({ level: config.logLevel, pretty: !opts.json && !!process.stdout.isTTY });
       let platform;
       try {
         platform = await startPlatform(config, logger, out.progress, { signal: ctx.shutdown });
@@ -44,7 +46,8 @@ export function registerStart(program: Command, ctx: CommandContext): void {
       }
       const creds = platform.bootstrap;
       const portalAdmin = platform.portalAdmin;
-      const portal = `${platform.url}/portal/`;
+      // Only where it is served: a process, system or worker role answers 404 under /portal/.
+      const portal = servesPortal(config.role) ? `${platform.url}/portal/` : undefined;
       out.result(
         {
           url: platform.url,
@@ -52,31 +55,14 @@ export function registerStart(program: Command, ctx: CommandContext): void {
           database: platform.db.description,
           role: config.role,
           operations: platform.contracts.operations.length,
-          portal,
+          ...(portal ? { portal } : {}),
           ...(creds ? { credentials: { file: creds.file, admin: creds.admin, sandbox: creds.sandbox } } : {}),
           ...(portalAdmin ? { portalAdmin: { email: portalAdmin.email, password: portalAdmin.password, file: portalAdmin.file } } : {}),
         },
         [
-          ...(creds
-            ? [
-                '',
-                'First start: created an admin app and a sandbox partner app. Their secrets are shown once, here and in',
-                `${creds.file} (mode 0600):`,
-                `  admin    client_id ${creds.admin.client_id}  client_secret ${creds.admin.client_secret}  api_key ${creds.admin.api_key}`,
-                `  sandbox  client_id ${creds.sandbox.client_id}  client_secret ${creds.sandbox.client_secret}  api_key ${creds.sandbox.api_key}  partner ${creds.sandbox.partner_id}`,
-                `  token:   curl -s ${platform.url}/oauth/token -d grant_type=client_credentials -d client_id=${creds.sandbox.client_id} -d client_secret=…`,
-              ]
-            : []),
-          ...(portalAdmin
-            ? [
-                '',
-                `First start: created the developer portal's internal admin (also in ${portalAdmin.file}, mode 0600):`,
-                `  email ${portalAdmin.email}  password ${portalAdmin.password}`,
-              ]
-            : []),
           '',
           `Concord is running at ${platform.url}`,
-          `  portal    ${portal}   (partners sign up there; admins approve plans and watch operations)`,
+          ...(portal ? [`  portal    ${portal}   (partners sign up there; admins approve plans and watch operations)`] : []),
           `  health    ${platform.url}/healthz   readiness ${platform.url}/readyz`,
           `  database  ${platform.db.description}`,
           `  role      ${config.role}`,
@@ -84,6 +70,13 @@ export function registerStart(program: Command, ctx: CommandContext): void {
           '  Stop with Ctrl-C.',
         ].join('\n'),
       );
+      // The one-time secrets come last and on their own (stderr), once the start-up logs are written, so they are
+      // not lost among log lines. With --json they are in the result above.
+      if (!opts.json) {
+        await new Promise<void>((resolve) => logger.flush(() => resolve()));
+        const banner = firstStartBanner(platform.url, creds, portalAdmin);
+        if (banner) process.stderr.write(banner);
+      }
       if (!ctx.shutdown.aborted) await new Promise((resolve) => ctx.shutdown.addEventListener('abort', resolve, { once: true }));
       out.progress('shutting down');
       await platform.close();

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { call, portal } from '../api';
 import { ProblemBox } from '../components/ProblemBox';
 import { useAction } from '../components/async';
+import { PASSWORD_MIN_LENGTH, passwordProblem } from '../lib/password-rule';
 import { link, navigate } from '../lib/router';
 import { useSession } from '../session';
 
@@ -58,7 +59,9 @@ export function SignUp() {
   const [password, setPassword] = useState('');
   const [organisation, setOrganisation] = useState('');
   const action = useAction();
-  const tooShort = password.length > 0 && password.length < 12;
+  // Shown while typing once something is typed, and on submit even when nothing is.
+  const [submitted, setSubmitted] = useState(false);
+  const problem = password.length > 0 || submitted ? passwordProblem(password) : undefined;
   return (
     <section className="auth card">
       <h1>Create a developer account</h1>
@@ -67,6 +70,8 @@ export function SignUp() {
         data-testid="signup-form"
         onSubmit={(e) => {
           e.preventDefault();
+          setSubmitted(true);
+          if (passwordProblem(password)) return;
           void action.run(async () => {
             const session = await call(portal.POST('/portal/v1/signup', { body: { email, password, organisation } }));
             signedIn(session);
@@ -80,23 +85,22 @@ export function SignUp() {
         </label>
         <label>
           <span>
-            Password <span className="muted small">(12 characters or more)</span>
+            Password <span className="muted small">({PASSWORD_MIN_LENGTH} characters or more)</span>
           </span>
+          {/* No minLength/required here: the browser's own check would stop the form before the portal's message. */}
           <input
             data-testid="signup-password"
             type="password"
             autoComplete="new-password"
-            required
-            minLength={12}
-            maxLength={200}
             value={password}
             onChange={(e) => setPassword(e.target.value)}
-            aria-invalid={tooShort}
+            aria-invalid={!!problem}
+            aria-describedby="signup-password-hint"
           />
         </label>
-        {tooShort && (
-          <p className="hint" data-testid="signup-password-hint">
-            {12 - password.length} more character{12 - password.length === 1 ? '' : 's'} needed.
+        {problem && (
+          <p className="hint" id="signup-password-hint" role="alert" data-testid="signup-password-hint">
+            {problem}
           </p>
         )}
         <label>

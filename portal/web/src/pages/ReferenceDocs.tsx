@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { ProblemBox } from '../components/ProblemBox';
 import { Loading } from '../components/async';
+import { servedHere } from '../lib/served-here';
 
 type FrameMessage = { source: 'concord-reference'; type: 'ready' | 'rendered' | 'error' | 'warning'; message?: string };
 
@@ -26,7 +27,7 @@ export function ReferenceDocs({ document: doc, kind }: { document: Record<string
       const win = frame.current?.contentWindow;
       if (!win || event.source !== win || !isFrameMessage(event.data)) return;
       const message = event.data;
-      if (message.type === 'ready') win.postMessage({ type: 'render', kind, document: doc }, '*');
+      if (message.type === 'ready') win.postMessage({ type: 'render', kind, document: kind === 'openapi' ? servedHere(doc, window.location.origin) : doc }, '*');
       else if (message.type === 'rendered') setState('ready');
       else if (message.type === 'error') {
         setState('failed');
