@@ -6,7 +6,7 @@
 //
 //   node scripts/build.js            compile, then portal and template when stale (what prepare runs)
 //   node scripts/build.js --if-stale compile only when stale, then portal and template when stale
-const { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } = require('node:fs');
+const { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } = require('node:fs');
 const { dirname, join, relative, sep } = require('node:path');
 
 const ROOT = join(__dirname, '..');
@@ -15,7 +15,9 @@ const SOURCE_DIRS = ['platform', 'codegen', 'gateway', 'process-apis', 'system-a
 const STAMP = '.build-stamp';
 
 const isSource = (name) => name.endsWith('.ts') && !name.endsWith('.test.ts') && !name.endsWith('.d.ts');
-const skipDir = (name) => name === 'node_modules' || name === 'fixtures' || name.startsWith('.');
+// JSON a module requires (e.g. the catalogue's JSON Schema): esbuild leaves the require, so the file goes alongside.
+const isAsset = (name) => name.endsWith('.json');
+const skipDir = (name) => name === 'node_modules' || name === 'fixtures' || name === 'pacts' || name.startsWith('.');
 
 /**
  * Walks the source folders once: the source files, and the newest modification time of any of them or of their
@@ -24,6 +26,7 @@ const skipDir = (name) => name === 'node_modules' || name === 'fixtures' || name
  */
 function scanSources(root) {
   const files = [];
+  const assets = [];
   let newest = 0;
   const walk = (dir) => {
     const dirTime = statSync(dir).mtimeMs;
@@ -32,15 +35,15 @@ function scanSources(root) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) {
         if (!skipDir(entry.name)) walk(path);
-      } else if (isSource(entry.name)) {
-        files.push(path);
+      } else if (isSource(entry.name) || isAsset(entry.name)) {
+        (isAsset(entry.name) ? assets : files).push(path);
         const time = statSync(path).mtimeMs;
         if (time > newest) newest = time;
       }
     }
   };
   for (const d of SOURCE_DIRS) if (existsSync(join(root, d))) walk(join(root, d));
-  return { files, newest };
+  return { files, assets, newest };
 }
 
 /** Why dist/ must be (re)compiled, or undefined when it is up to date. */
@@ -62,7 +65,7 @@ function staleness(root = ROOT) {
  */
 function compile(root = ROOT) {
   const started = Date.now();
-  const { files } = scanSources(root);
+  const { files, assets } = scanSources(root);
   const outdir = join(root, 'dist');
   const esbuild = require('esbuild');
   const result = esbuild.buildSync({
@@ -77,7 +80,11 @@ function compile(root = ROOT) {
     logLevel: 'error',
   });
   const written = new Set();
-  for (const out of result.outputFiles) {
+  const outputs = [
+    ...result.outputFiles.map((o) => ({ path: o.path, contents: o.contents })),
+    ...assets.map((a) => ({ path: join(outdir, relative(root, a)), contents: readFileSync(a) })),
+  ];
+  for (const out of outputs) {
     mkdirSync(dirname(out.path), { recursive: true });
     const tmp = `${out.path}.tmp-${process.pid}`;
     writeFileSync(tmp, out.contents);
@@ -96,7 +103,7 @@ function pruneOrphans(dir, keep) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) pruneOrphans(path, keep);
-    else if (entry.name.endsWith('.js') && !keep.has(path)) rmSync(path, { force: true });
+    else if ((entry.name.endsWith('.js') || entry.name.endsWith('.json')) && !keep.has(path)) rmSync(path, { force: true });
   }
 }
 
