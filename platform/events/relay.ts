@@ -37,6 +37,11 @@ export interface OutboxRelay {
   stop(): Promise<void>;
   /** Producers call this after their transaction committed, so their events go out now rather than at the next poll. */
   wake(): void;
+  /**
+   * The bus is reachable again (NATS reconnected): the next run starts at once, even if the run in progress when
+   * it came back still fails (a publish sent during the outage timing out), instead of after the failure backoff.
+   */
+  resume(): void;
 }
 
 /**
@@ -114,6 +119,7 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   let loop: Promise<void> | undefined;
   let stopping = false;
   let woken = false;
+  let resumed = false;
   let wakeUp: (() => void) | undefined;
 
   const idle = (ms: number) =>
@@ -140,6 +146,11 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
         logger.error({ err, failures }, 'outbox relay run failed; retrying');
       }
       if (stopping) break;
+      if (resumed) {
+        resumed = false;
+        failures = 0;
+        continue;
+      }
       // While the bus or the database is down, back off (up to 30 s) instead of failing every poll interval.
       if (failures > 0) await idle(Math.min(MAX_BACKOFF_MS, pollIntervalMs * 2 ** (failures - 1)));
       else if (!again && !woken) await idle(pollIntervalMs);
@@ -165,6 +176,10 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
     },
     wake() {
       woken = true;
+      wakeUp?.();
+    },
+    resume() {
+      resumed = true;
       wakeUp?.();
     },
   };

@@ -5,6 +5,8 @@ import type { Logger } from '../logger';
 import { PROBLEM_CONTENT_TYPE, problem } from './problem';
 import { bindLog } from './log-bindings';
 import { continueTrace } from './trace-context';
+import { createReadinessRegistry } from './readiness';
+import type { ReadinessCheck, ReadinessRegistry } from './readiness';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -13,12 +15,12 @@ declare module 'fastify' {
   }
 }
 
-/** What `/readyz` asks before saying the instance can take traffic. */
-export type ReadinessCheck = () => Promise<void>;
+export type { ReadinessCheck } from './readiness';
 
 export interface AppDeps {
   logger: Logger;
-  readiness: Record<string, ReadinessCheck>;
+  /** What `/readyz` reports; a plain record is a set of essential checks. */
+  readiness: ReadinessRegistry | Record<string, ReadinessCheck>;
   /** False until start-up has finished; until then only /healthz and /readyz answer. */
   isStarted: () => boolean;
   /**
@@ -53,6 +55,7 @@ export function exceedsDepth(value: unknown, limit: number): boolean {
  * registers its routes on this instance as a plugin.
  */
 export function buildApp(deps: AppDeps): FastifyInstance {
+  const readiness = isRegistry(deps.readiness) ? deps.readiness : createReadinessRegistry(deps.readiness);
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT,
@@ -153,24 +156,18 @@ export function buildApp(deps: AppDeps): FastifyInstance {
         .type(PROBLEM_CONTENT_TYPE)
         .send({ ...problem('not-ready', 503, 'Concord is starting', { correlationId: req.id }), checks: { startup: 'pending' } });
     }
-    const results = await Promise.all(
-      Object.entries(deps.readiness).map(async ([name, check]) => {
-        try {
-          await check();
-          return [name, 'ok'] as const;
-        } catch (err) {
-          req.log.warn({ err, check: name }, 'readiness check failed');
-          return [name, 'failing'] as const;
-        }
-      }),
-    );
-    const checks = Object.fromEntries(results);
-    if (results.every(([, s]) => s === 'ok')) return { status: 'ready', checks };
+    const report = await readiness.evaluate((check, err) => req.log.warn({ err, check }, 'readiness check failed'));
+    const status = report.status === 'ok' ? 'ready' : 'degraded';
+    if (report.ready) return { status, checks: report.checks };
     return reply
       .code(503)
       .type(PROBLEM_CONTENT_TYPE)
-      .send({ ...problem('not-ready', 503, 'Not ready', { correlationId: req.id }), checks });
+      .send({ ...problem('not-ready', 503, 'Not ready', { correlationId: req.id }), checks: report.checks });
   });
 
   return app;
+}
+
+function isRegistry(r: AppDeps['readiness']): r is ReadinessRegistry {
+  return typeof (r as ReadinessRegistry).evaluate === 'function' && typeof (r as ReadinessRegistry).add === 'function';
 }

@@ -19,7 +19,8 @@ async function expectHealthy(platform: RunningPlatform): Promise<void> {
   expect(health.status).toBe(200);
   expect(await health.json()).toEqual({ status: 'ok' });
   const ready = await fetch(`${platform.url}/readyz`);
-  expect(await ready.json()).toEqual({ status: 'ready', checks: { database: 'ok' } });
+  // Upstream breakers appear once their target was first called (ERP's reference data at start).
+  expect(await ready.json()).toMatchObject({ status: 'ready', checks: { database: 'ok' } });
   expect(ready.status).toBe(200);
 }
 
