@@ -1,3 +1,4 @@
+import { instanceMigrations } from './instance-liveness';
 import type { Migration } from './migrate';
 
 /**
@@ -13,4 +14,5 @@ export const platformMigrations: readonly Migration[] = [
           );
           INSERT INTO concord.instance DEFAULT VALUES;`,
   },
+  ...instanceMigrations,
 ];

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import type { Database, Queryable } from './database';
+import { channelIdentifier } from './database';
 
 /** The embedded default: a real PostgreSQL, compiled to WASM, keeping its files under `dir`. */
 export async function openPglite(dir: string): Promise<Database> {
@@ -25,6 +26,20 @@ export async function openPglite(dir: string): Promise<Database> {
     ...db,
     asyncCommit: db,
     transaction: (fn) => pg.transaction((tx) => fn(asQueryable(tx))),
+    // One connection: the session is the database; closing it stops only its listeners.
+    openSession: async () => {
+      const unlisten: Array<() => Promise<void>> = [];
+      return {
+        ...db,
+        async listen(channel, listener) {
+          unlisten.push(await pg.listen(channelIdentifier(channel), listener));
+        },
+        onLost: () => {},
+        async close() {
+          if (!pg.closed) for (const u of unlisten.splice(0)) await u();
+        },
+      };
+    },
     close: () => pg.close(),
   };
 }

@@ -24,10 +24,12 @@ import type { RouteManifestEntry } from '../../codegen/manifest-types';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { migrate } from '../db/migrate';
+import { registerInstance } from '../db/instance-liveness';
 import { platformMigrations } from '../db/migrations';
 import { openDatabase } from '../db/open';
 import type { Logger } from '../logger';
 import { buildApp } from './app';
+import { createReadinessRegistry } from './readiness';
 import { createPlatformServices } from './platform-services';
 import type { PlatformServices } from './platform-services';
 import { systemMigrations } from '../../system-apis';
@@ -98,12 +100,13 @@ export async function startPlatform(
     cleanup.push(async () => (await opening.catch(() => undefined))?.close());
 
     let started = false;
+    // Only consulted once started, when `opening` has resolved. Modules add their dependencies as they are wired.
+    const readiness = createReadinessRegistry({ database: async () => void (await (await opening).query('SELECT 1')) });
     const app = buildApp({
       logger,
       ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
       isStarted: () => started,
-      // Only consulted once started, when `opening` has resolved.
-      readiness: { database: async () => void (await (await opening).query('SELECT 1')) },
+      readiness,
     });
     // Routes come from the generated manifest and must exist before listen; the start-up gate holds them
     // at 503 until the contracts are checked and the database is ready.
@@ -111,6 +114,7 @@ export async function startPlatform(
     const metrics = createGatewayMetrics();
     app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
     const guards = createUpstreamGuards({ timeoutMs: config.upstreamTimeoutMs, metrics });
+    readiness.addGroup(() => guards.statuses());
     const inProcess = inProcessUpstream(() => runtime.get().services, guards);
     const remote = remoteRoles(config, guards);
     if (remote) cleanup.push(() => remote.upstreams.close());
@@ -165,7 +169,9 @@ export async function startPlatform(
     checkpoint();
     // The contracts may be a scratch copy (tests, `--root`); the generated clients are always this package's.
     const catalogue = createLazyCatalogueService({ contractsRoot: config.root, generatedRoot: PACKAGE_ROOT });
-    const gateway = await createGatewayRuntime({ config, db, logger, knownScopes: contracts.scopes, metrics, catalogue });
+    const instance = await registerInstance(db, { logger });
+    cleanup.push(() => instance.close());
+    const gateway = await createGatewayRuntime({ config, db, logger, knownScopes: contracts.scopes, metrics, catalogue, readiness, instance });
     cleanup.push(() => gateway.close());
     const portalAdmin = await ensurePortalAdmin({ accounts: gateway.portal.accounts, dataDir: config.dataDir });
     const services = await createPlatformServices({
@@ -180,6 +186,9 @@ export async function startPlatform(
     });
     // Stopped before the gateway runtime and the database close (cleanup runs in reverse).
     cleanup.push(() => services.close());
+    // Not essential: during a NATS outage events wait in the outbox and go out once it is back.
+    const busStatus = services.events.busStatus;
+    if (busStatus) readiness.add('nats', async () => busStatus(), { essential: false });
     gateway.registerServices(services.services);
     runtime.set(gateway);
     checkpoint();
