@@ -1,3 +1,4 @@
+import { IDLE_BACKOFF_MAX_MS } from '../background-loop';
 import type { Database } from '../db/database';
 import type { Logger } from '../logger';
 import { createDeadLetterStore } from './dead-letters';
@@ -19,7 +20,10 @@ export interface OutboxRelayOptions {
   deadLetters?: DeadLetterStore;
   /** Events read per run. Default 100. */
   batchSize?: number;
-  /** Pause between runs when the backlog is empty and nobody called wake(). Default 1000 ms. */
+  /**
+   * Pause between runs when the backlog is empty and nobody called wake(). Default 1000 ms, doubling while runs
+   * find nothing up to 5 s (producers wake the relay, in process or through a NOTIFY); a given value stays fixed.
+   */
   pollIntervalMs?: number;
 }
 
@@ -59,6 +63,7 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   const deadLetters = opts.deadLetters ?? createDeadLetterStore(db, metrics ? { metrics } : {});
   const batchSize = opts.batchSize ?? 100;
   const pollIntervalMs = opts.pollIntervalMs ?? 1000;
+  const maxIdleMs = opts.pollIntervalMs ?? IDLE_BACKOFF_MAX_MS;
 
   const refuse = async (event: CloudEvent, reason: string) => {
     logger.error({ eventId: event.id, type: event.type, subject: event.subject, reason }, 'invalid event dead-lettered instead of published');
@@ -120,6 +125,7 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   let stopping = false;
   let woken = false;
   let resumed = false;
+  let idleMs = pollIntervalMs;
   let wakeUp: (() => void) | undefined;
 
   const idle = (ms: number) =>
@@ -139,7 +145,9 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
       woken = false;
       let again = false;
       try {
-        again = (await runSerially()).full;
+        const result = await runSerially();
+        again = result.full;
+        if (result.published + result.deadLettered > 0) idleMs = pollIntervalMs;
         failures = 0;
       } catch (err) {
         failures++;
@@ -153,7 +161,10 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
       }
       // While the bus or the database is down, back off (up to 30 s) instead of failing every poll interval.
       if (failures > 0) await idle(Math.min(MAX_BACKOFF_MS, pollIntervalMs * 2 ** (failures - 1)));
-      else if (!again && !woken) await idle(pollIntervalMs);
+      else if (!again && !woken) {
+        await idle(idleMs);
+        idleMs = Math.min(maxIdleMs, idleMs * 2);
+      }
     }
   };
 
@@ -176,6 +187,7 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
     },
     wake() {
       woken = true;
+      idleMs = pollIntervalMs;
       wakeUp?.();
     },
     resume() {

@@ -1,4 +1,6 @@
 import type { AddressInfo } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { resolve } from 'node:path';
 import type { ContractSet } from '../../codegen/contracts';
 import { loadContracts } from '../../codegen/contracts';
@@ -25,6 +27,7 @@ import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { migrate } from '../db/migrate';
 import { registerInstance } from '../db/instance-liveness';
+import { wakeNotificationMigrations } from '../db/wake-notifications';
 import { platformMigrations } from '../db/migrations';
 import { openDatabase } from '../db/open';
 import type { Logger } from '../logger';
@@ -164,6 +167,7 @@ export async function startPlatform(
       ...orderMigrations,
       ...returnMigrations,
       ...portalMigrations,
+      ...wakeNotificationMigrations,
     ]);
     onStep(applied.length ? `applied ${applied.length} migration(s)` : 'database schema up to date');
     checkpoint();
@@ -198,6 +202,7 @@ export async function startPlatform(
     await services.afterStart();
     checkpoint();
     logger.info({ url, database: db.description, role: config.role }, 'concord started');
+    releaseStartupGarbage();
     let closing: Promise<void> | undefined;
     return {
       url,
@@ -216,6 +221,17 @@ export async function startPlatform(
 }
 
 const PACKAGE_ROOT = resolve(__dirname, '..', '..');
+
+/**
+ * One full collection once start-up is done. Loading the contracts and PGlite's bundle, migrating and seeding
+ * leave a few hundred MB of garbage (buffers, parsed documents) that an idle process keeps resident until V8's next
+ * major GC, which without traffic may not come for a long time (issue 18, point 6: idle RSS).
+ */
+function releaseStartupGarbage(): void {
+  if (typeof global.gc !== 'function') setFlagsFromString('--expose-gc');
+  const gc = (global.gc ?? (runInNewContext('gc') as (() => void) | undefined));
+  gc?.();
+}
 
 /** The role serving each upstream service when roles are split (README, "Roles"). */
 const ROLE_OF_UPSTREAM: Record<string, 'process' | 'system' | undefined> = {
