@@ -12,7 +12,7 @@ const arg = (name: string, fallback: string) => {
 
 async function main() {
   const names = arg('faults', Object.keys(FAULTS).join(',')).split(',');
-  const opts = { orders: Number(arg('orders', '20')), faultMs: Number(arg('fault-seconds', '15')) * 1000, quietMs: Number(arg('quiet-seconds', '30')) * 1000 };
+  const opts = { orders: Number(arg('orders', '20')), faultMs: Number(arg('fault-seconds', '15')) * 1000, quietMs: Number(arg('quiet-seconds', '40')) * 1000 };
   const results: FaultResult[] = [];
   for (const name of names) {
     process.stderr.write(`chaos: ${name} …\n`);

@@ -12,7 +12,8 @@ describe('chaos, short pass (embedded default)', () => {
   }, 300_000);
 
   it('SIGKILL during order traffic: every acknowledged order exists once, reached ERP once, its event went out once', async () => {
-    const r = await runFault('sigkill-embedded', { orders: 5, faultMs: 0, quietMs: 10_000 });
+    // An ERP posting leased by the killed process waits out the sync worker's 30 s lease before it is retried.
+    const r = await runFault('sigkill-embedded', { orders: 5, faultMs: 0, quietMs: 40_000 });
     expect(r.verdict.problems).toEqual([]);
     expect(r.acknowledged).toBe(5);
   }, 400_000);
