@@ -19,6 +19,8 @@ import { createIdempotencyStore } from './policies/idempotency';
 import type { RateLimitPolicy } from './policies/rate-limit';
 import { rateLimitPolicy } from './policies/rate-limit';
 import { closeOwnedRedisClient, createOwnedRedisClient } from './policies/rate-limit/redis-client';
+import type { ReadinessRegistry } from '../platform/server/readiness';
+import type { InstanceLiveness } from '../platform/db/instance-liveness';
 import type { UsageService } from './policies/usage';
 import { usageFor, usagePolicy } from './policies/usage';
 import type { InProcessServices } from './upstream/in-process';
@@ -59,6 +61,10 @@ export async function createGatewayRuntime(opts: {
   metrics: GatewayMetrics;
   /** What the portal shows of the contracts: catalogue, documents, changelogs, client packages. */
   catalogue: CatalogueSource;
+  /** This process's instance: idempotency claims carry it, and claims of dead instances are released (ADR 0012). */
+  instance?: InstanceLiveness;
+  /** Where the runtime reports its own dependencies (Redis) for /readyz. */
+  readiness?: ReadinessRegistry;
   /** Extra in-process services by contract, e.g. `orders.v1`. */
   services?: (deps: { registry: AppRegistry; keys: SigningKeyStore }) => InProcessServices;
 }): Promise<GatewayRuntime> {
@@ -84,6 +90,8 @@ export async function createGatewayRuntime(opts: {
 
   // With REDIS_URL, one connection per instance holds the shared rate-limit budgets and idempotency locks.
   const redis = config.redisUrl ? createOwnedRedisClient(config.redisUrl, 'gateway') : undefined;
+  // Essential: the idempotency claims live there, so keyed requests fail without it.
+  if (redis) opts.readiness?.add('redis', async () => void (await redis.ping()));
   const plans = await listPlans(db);
   for (const t of config.trustedIssuers) {
     if (!plans.some((p) => p.name === t.plan)) {
@@ -101,7 +109,15 @@ export async function createGatewayRuntime(opts: {
       onRejected: (plan) => opts.metrics.rateLimitRejections.inc({ plan }),
     },
   );
-  const idempotency = createIdempotencyStore({ db, claimDb: db.asyncCommit, ...(redis ? { redis, redisKeyPrefix: `${config.redisPrefix}:idem` } : {}) });
+  const idempotency = createIdempotencyStore({
+    db,
+    claimDb: db.asyncCommit,
+    ...(opts.instance ? { instance: opts.instance } : {}),
+    ...(redis ? { redis, redisKeyPrefix: `${config.redisPrefix}:idem` } : {}),
+  });
+  // Claims of crashed predecessors would otherwise answer 409 idempotency-in-flight until their lease ran out.
+  const released = await idempotency.releaseDeadClaims();
+  if (released > 0) logger.info({ released }, 'released in-flight idempotency claims of instances that are no longer running');
 
   const appStatus = createAppStatusCache(async (clientId) => {
     const app = await registry.getApp(clientId);

@@ -71,5 +71,6 @@ function lazyStore(runtime: () => GatewayRuntime): IdempotencyStore {
     completeWithin: (...args) => runtime().idempotency.completeWithin(...args),
     abandon: (...args) => runtime().idempotency.abandon(...args),
     purgeExpired: () => runtime().idempotency.purgeExpired(),
+    releaseDeadClaims: () => runtime().idempotency.releaseDeadClaims(),
   };
 }

@@ -2,6 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { BreakerState, CircuitBreaker } from '../../platform/http/circuit-breaker';
 import { breakerGauge, createCircuitBreaker } from '../../platform/http/circuit-breaker';
 import { PROBLEM_CONTENT_TYPE, problem } from '../../platform/server/problem';
+import { breakerStatus } from '../../platform/server/readiness';
+import type { DependencyStatus } from '../../platform/server/readiness';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 
 export interface UpstreamGuardOptions {
@@ -67,6 +69,10 @@ export function createUpstreamGuards(options: UpstreamGuardOptions) {
   }
 
   return {
+    /** Each target's breaker as `upstream:<name>` for /readyz (targets appear once first called). */
+    statuses(): Record<string, DependencyStatus> {
+      return Object.fromEntries([...guards.values()].map((g) => [`upstream:${g.name}`, breakerStatus(g.breaker.state())]));
+    },
     for(name: string): UpstreamGuard {
       let g = guards.get(name);
       if (!g) guards.set(name, (g = create(name)));

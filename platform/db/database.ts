@@ -16,5 +16,24 @@ export interface Database extends Queryable {
    * flushes them first, since the log is written in order. On PGlite this is the database itself.
    */
   readonly asyncCommit: Queryable;
+  /**
+   * A connection of its own, held until the session is closed: for session state that must live as long as the
+   * process (the instance's advisory lock, LISTEN). On PGlite, which has one connection, the database itself.
+   */
+  openSession(): Promise<DatabaseSession>;
   close(): Promise<void>;
 }
+
+export interface DatabaseSession extends Queryable {
+  /** LISTEN on `channel`; `listener` gets each NOTIFY's payload. */
+  listen(channel: string, listener: (payload: string) => void): Promise<void>;
+  /** Called once if the connection is lost (PostgreSQL restarted, network cut); never on PGlite. */
+  onLost(listener: (err: Error) => void): void;
+  close(): Promise<void>;
+}
+
+/** A channel name as a LISTEN/NOTIFY identifier; channels are Concord's own constants. */
+export const channelIdentifier = (channel: string): string => {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new Error(`invalid notification channel "${channel}"`);
+  return channel;
+};

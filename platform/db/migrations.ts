@@ -1,3 +1,4 @@
+import { instanceMigrations } from './instance-liveness';
 import type { Migration } from './migrate';
 
 /** The instance's birth, reset in a data dir made from a template (which was migrated when it was built). */
@@ -16,4 +17,5 @@ export const platformMigrations: readonly Migration[] = [
           );
           INSERT INTO concord.instance DEFAULT VALUES;`,
   },
+  ...instanceMigrations,
 ];

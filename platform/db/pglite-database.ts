@@ -1,5 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type { Database, Queryable } from './database';
+import { channelIdentifier } from './database';
 
 /** Concord's Database interface over an open PGlite. */
 export function pgliteDatabase(pg: PGlite, description: string): Database {
@@ -22,6 +23,20 @@ export function pgliteDatabase(pg: PGlite, description: string): Database {
     ...db,
     asyncCommit: db,
     transaction: (fn) => pg.transaction((tx) => fn(asQueryable(tx))),
+    // One connection: the session is the database; closing it stops only its listeners.
+    openSession: async () => {
+      const unlisten: Array<() => Promise<void>> = [];
+      return {
+        ...db,
+        async listen(channel, listener) {
+          unlisten.push(await pg.listen(channelIdentifier(channel), listener));
+        },
+        onLost: () => {},
+        async close() {
+          if (!pg.closed) for (const u of unlisten.splice(0)) await u();
+        },
+      };
+    },
     close: () => pg.close(),
   };
 }

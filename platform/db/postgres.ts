@@ -1,5 +1,6 @@
 import pg from 'pg';
-import type { Database, Queryable } from './database';
+import type { Database, DatabaseSession, Queryable } from './database';
+import { channelIdentifier } from './database';
 import { brokenStatement, createStatementNames } from './statement-names';
 
 /** PostgreSQL for production mode (`DATABASE_URL`). */
@@ -78,9 +79,41 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
         c.release();
       }
     },
+    openSession: () => openSession(url),
     close: async () => {
       closed = true;
       await Promise.all([pool.end(), unflushed?.pool.end()]);
+    },
+  };
+}
+
+/** One client outside the pools, for session state (advisory locks, LISTEN) that lives as long as it does. */
+async function openSession(url: string): Promise<DatabaseSession> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000, keepAlive: true });
+  let lost: ((err: Error) => void) | undefined;
+  let ended = false;
+  const listeners = new Map<string, (payload: string) => void>();
+  const fail = (err: Error) => {
+    if (ended) return;
+    ended = true;
+    lost?.(err);
+  };
+  client.on('error', fail);
+  client.on('end', () => fail(new Error('the session connection ended')));
+  client.on('notification', (n) => listeners.get(n.channel)?.(n.payload ?? ''));
+  await client.connect();
+  return {
+    query: async <T>(sql: string, params?: readonly unknown[]) => ({ rows: (await client.query(sql, params as unknown[] | undefined)).rows as T[] }),
+    async listen(channel, listener) {
+      listeners.set(channel, listener);
+      await client.query(`LISTEN ${channelIdentifier(channel)}`);
+    },
+    onLost(listener) {
+      lost = listener;
+    },
+    async close() {
+      ended = true;
+      await client.end().catch(() => {});
     },
   };
 }

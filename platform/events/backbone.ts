@@ -14,6 +14,7 @@ import type * as NatsBus from './nats-bus';
 import { createOutboxRelay } from './relay';
 import type { OutboxRelay } from './relay';
 import type { ReplayableBus } from './types';
+import type { DependencyStatus } from '../server/readiness';
 
 export interface EventBackboneOptions {
   db: Database;
@@ -34,6 +35,8 @@ export interface EventBackbone {
   replayer: DeadLetterReplayer;
   handlers: DeadLetterHandlers;
   metrics?: EventMetrics;
+  /** For /readyz: present with NATS (the in-process bus cannot be down). */
+  busStatus?: () => DependencyStatus;
   /** Stops the relay (after its running batch), then closes the bus. */
   close(): Promise<void>;
 }
@@ -53,9 +56,10 @@ export async function createEventBackbone(opts: EventBackboneOptions): Promise<E
   const { db, logger } = opts;
   const metrics = opts.registry ? createEventMetrics(opts.registry, db) : undefined;
   const deadLetters = createDeadLetterStore(db, metrics ? { metrics } : {});
-  const bus = opts.natsUrl
+  const nats = opts.natsUrl
     ? await loadNatsBus()({ url: opts.natsUrl, logger, deadLetters, ...(opts.natsNamespace === undefined ? {} : { namespace: opts.natsNamespace }) })
-    : createInProcessBus({ logger, deadLetters });
+    : undefined;
+  const bus: ReplayableBus = nats ?? createInProcessBus({ logger, deadLetters });
   const relay = createOutboxRelay({
     db,
     bus,
@@ -64,6 +68,8 @@ export async function createEventBackbone(opts: EventBackboneOptions): Promise<E
     ...(metrics ? { metrics } : {}),
     ...(opts.pollIntervalMs === undefined ? {} : { pollIntervalMs: opts.pollIntervalMs }),
   });
+  // Whatever waited in the outbox during a NATS outage goes out as soon as NATS is back, not after the relay's backoff.
+  nats?.onRestored(() => relay.resume());
   const replayer = createDeadLetterReplayer({ db, bus, deadLetters, logger });
   return {
     bus,
@@ -72,6 +78,7 @@ export async function createEventBackbone(opts: EventBackboneOptions): Promise<E
     replayer,
     handlers: createDeadLetterHandlers({ deadLetters, replayer }),
     ...(metrics ? { metrics } : {}),
+    ...(nats ? { busStatus: () => nats.status() } : {}),
     async close() {
       await relay.stop();
       await bus.close();

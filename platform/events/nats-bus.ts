@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
-import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
-import { connect, headers, nanos } from '@nats-io/transport-node';
+import { AckPolicy, DeliverPolicy } from '@nats-io/jetstream';
+import type { ConsumerMessages, JetStreamManager, JsMsg } from '@nats-io/jetstream';
+import { headers, nanos } from '@nats-io/transport-node';
 import type { Logger } from '../logger';
+import type { DependencyStatus } from '../server/readiness';
+import { openNatsConnection } from './nats-connection';
 import type { DeadLetterSink } from './dead-letters';
 import { checkName, createNatsLayout } from './nats-layout';
 import type { NatsLayout, NatsStream } from './nats-layout';
@@ -26,7 +28,14 @@ export interface NatsBusOptions {
   publishTimeoutMs?: number;
 }
 
-export type NatsBus = ReplayableBus & { readonly kind: 'nats'; readonly layout: NatsLayout };
+export type NatsBus = ReplayableBus & {
+  readonly kind: 'nats';
+  readonly layout: NatsLayout;
+  /** For /readyz: `ok` connected, `degraded` reconnecting (events wait in the outbox), `down` not connected. */
+  status(): DependencyStatus;
+  /** Calls `listener` whenever NATS is reachable again after an outage (the relay drains its backlog then). */
+  onRestored(listener: () => void): void;
+};
 
 /** Names the dead letter a replay message settles. */
 const DEAD_LETTER_HEADER = 'Concord-Dead-Letter-Id';
@@ -61,16 +70,15 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
   const ackWaitMs = opts.ackWaitMs ?? 30_000;
   const publishTimeout = opts.publishTimeoutMs ?? 5000;
 
-  const nc = await connect({ servers: opts.url, name: 'concord-events' });
-  let jsm: JetStreamManager;
-  try {
-    jsm = await jetstreamManager(nc);
-    await ensureStreams(jsm, layout);
-  } catch (err) {
-    await nc.close();
-    throw err;
-  }
-  const js: JetStreamClient = jetstream(nc);
+  const restored = new Set<() => void>();
+  const connection = await openNatsConnection({
+    url: opts.url,
+    logger,
+    prepare: (jsm) => ensureStreams(jsm, layout),
+    onRestored: () => {
+      for (const l of restored) l();
+    },
+  });
   const subscriptions = new Set<Subscription>();
   let closed = false;
 
@@ -78,11 +86,12 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
     const h = headers();
     h.set('Content-Type', 'application/cloudevents+json');
     for (const [k, v] of Object.entries(extra)) h.set(k, v);
-    await js.publish(subject, JSON.stringify(event), { msgID, headers: h, timeout: publishTimeout });
+    await connection.link().js.publish(subject, JSON.stringify(event), { msgID, headers: h, timeout: publishTimeout });
   };
 
   const ensureConsumer = async (stream: NatsStream, consumer: string) => {
     const config = { max_ack_pending: 1, max_deliver: -1, ack_wait: nanos(ackWaitMs) };
+    const { jsm } = connection.link();
     try {
       await jsm.consumers.add(stream.name, {
         ...config,
@@ -152,7 +161,7 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
         try {
           // After a failure the durable consumer may be gone (deleted by hand, stream recreated): make it again.
           if (round > 0) await ensureConsumer(stream, consumer);
-          const c = await js.consumers.get(stream.name, consumer);
+          const c = await connection.link().js.consumers.get(stream.name, consumer);
           messages = await c.consume({ max_messages: 1 });
           if (stopped) {
             await messages.close();
@@ -181,6 +190,10 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
   return {
     kind: 'nats',
     layout,
+    status: () => connection.status(),
+    onRestored(listener) {
+      restored.add(listener);
+    },
 
     async publish(event) {
       if (closed) throw new Error('the NATS event bus is closed');
@@ -215,7 +228,7 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<NatsBus> {
       if (closed) return;
       closed = true;
       await Promise.all([...subscriptions].map((s) => s.unsubscribe()));
-      await nc.drain();
+      await connection.close();
     },
   };
 }

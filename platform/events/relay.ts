@@ -1,3 +1,4 @@
+import { IDLE_BACKOFF_MAX_MS } from '../background-loop';
 import type { Database } from '../db/database';
 import type { Logger } from '../logger';
 import { createDeadLetterStore } from './dead-letters';
@@ -19,7 +20,10 @@ export interface OutboxRelayOptions {
   deadLetters?: DeadLetterStore;
   /** Events read per run. Default 100. */
   batchSize?: number;
-  /** Pause between runs when the backlog is empty and nobody called wake(). Default 1000 ms. */
+  /**
+   * Pause between runs when the backlog is empty and nobody called wake(). Default 1000 ms, doubling while runs
+   * find nothing up to 5 s (producers wake the relay, in process or through a NOTIFY); a given value stays fixed.
+   */
   pollIntervalMs?: number;
 }
 
@@ -37,6 +41,11 @@ export interface OutboxRelay {
   stop(): Promise<void>;
   /** Producers call this after their transaction committed, so their events go out now rather than at the next poll. */
   wake(): void;
+  /**
+   * The bus is reachable again (NATS reconnected): the next run starts at once, even if the run in progress when
+   * it came back still fails (a publish sent during the outage timing out), instead of after the failure backoff.
+   */
+  resume(): void;
 }
 
 /**
@@ -54,6 +63,7 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   const deadLetters = opts.deadLetters ?? createDeadLetterStore(db, metrics ? { metrics } : {});
   const batchSize = opts.batchSize ?? 100;
   const pollIntervalMs = opts.pollIntervalMs ?? 1000;
+  const maxIdleMs = opts.pollIntervalMs ?? IDLE_BACKOFF_MAX_MS;
 
   const refuse = async (event: CloudEvent, reason: string) => {
     logger.error({ eventId: event.id, type: event.type, subject: event.subject, reason }, 'invalid event dead-lettered instead of published');
@@ -114,6 +124,8 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
   let loop: Promise<void> | undefined;
   let stopping = false;
   let woken = false;
+  let resumed = false;
+  let idleMs = pollIntervalMs;
   let wakeUp: (() => void) | undefined;
 
   const idle = (ms: number) =>
@@ -133,16 +145,26 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
       woken = false;
       let again = false;
       try {
-        again = (await runSerially()).full;
+        const result = await runSerially();
+        again = result.full;
+        if (result.published + result.deadLettered > 0) idleMs = pollIntervalMs;
         failures = 0;
       } catch (err) {
         failures++;
         logger.error({ err, failures }, 'outbox relay run failed; retrying');
       }
       if (stopping) break;
+      if (resumed) {
+        resumed = false;
+        failures = 0;
+        continue;
+      }
       // While the bus or the database is down, back off (up to 30 s) instead of failing every poll interval.
       if (failures > 0) await idle(Math.min(MAX_BACKOFF_MS, pollIntervalMs * 2 ** (failures - 1)));
-      else if (!again && !woken) await idle(pollIntervalMs);
+      else if (!again && !woken) {
+        await idle(idleMs);
+        idleMs = Math.min(maxIdleMs, idleMs * 2);
+      }
     }
   };
 
@@ -165,6 +187,11 @@ export function createOutboxRelay(opts: OutboxRelayOptions): OutboxRelay {
     },
     wake() {
       woken = true;
+      idleMs = pollIntervalMs;
+      wakeUp?.();
+    },
+    resume() {
+      resumed = true;
       wakeUp?.();
     },
   };

@@ -7,6 +7,8 @@ import { bindLog } from './log-bindings';
 import { continueTrace } from './trace-context';
 import type { InputError } from './input-guard';
 import { nulInForm, nulInJson, nulInUrl } from './input-guard';
+import { createReadinessRegistry } from './readiness';
+import type { ReadinessCheck, ReadinessRegistry } from './readiness';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -15,12 +17,12 @@ declare module 'fastify' {
   }
 }
 
-/** What `/readyz` asks before saying the instance can take traffic. */
-export type ReadinessCheck = () => Promise<void>;
+export type { ReadinessCheck } from './readiness';
 
 export interface AppDeps {
   logger: Logger;
-  readiness: Record<string, ReadinessCheck>;
+  /** What `/readyz` reports; a plain record is a set of essential checks. */
+  readiness: ReadinessRegistry | Record<string, ReadinessCheck>;
   /** More of `/readyz`'s body that does not decide readiness, e.g. which contract sources are served. */
   readinessDetails?: () => Record<string, unknown>;
   /** False until start-up has finished; until then only /healthz and /readyz answer. */
@@ -30,8 +32,6 @@ export interface AppDeps {
    * client cannot pick the address that per-address limits (portal sign-in) count it under.
    */
   trustProxy?: boolean | string;
-  /** The catalogue upstreams' states, listed by /readyz under `upstreams`; a down upstream does not fail readiness. */
-  upstreamStates?: () => Record<string, 'ok' | 'degraded' | 'down'>;
 }
 
 const ALWAYS_SERVED = new Set(['/healthz', '/readyz']);
@@ -63,6 +63,7 @@ export function exceedsDepth(value: unknown, limit: number): boolean {
  * registers its routes on this instance as a plugin.
  */
 export function buildApp(deps: AppDeps): FastifyInstance {
+  const readiness = isRegistry(deps.readiness) ? deps.readiness : createReadinessRegistry(deps.readiness);
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT,
@@ -178,28 +179,19 @@ export function buildApp(deps: AppDeps): FastifyInstance {
         .type(PROBLEM_CONTENT_TYPE)
         .send({ ...problem('not-ready', 503, 'Concord is starting', { correlationId: req.id }), checks: { startup: 'pending' } });
     }
-    const results = await Promise.all(
-      Object.entries(deps.readiness).map(async ([name, check]) => {
-        try {
-          await check();
-          return [name, 'ok'] as const;
-        } catch (err) {
-          req.log.warn({ err, check: name }, 'readiness check failed');
-          return [name, 'failing'] as const;
-        }
-      }),
-    );
-    const checks = Object.fromEntries(results);
+    const report = await readiness.evaluate((check, err) => req.log.warn({ err, check }, 'readiness check failed'));
+    const status = report.status === 'ok' ? 'ready' : 'degraded';
     const details = deps.readinessDetails?.() ?? {};
-    // Listed, not judged: one upstream being down must not take this instance (and every other API) out of service.
-    const states = deps.upstreamStates?.();
-    const upstreams = states && Object.keys(states).length ? { upstreams: states } : {};
-    if (results.every(([, s]) => s === 'ok')) return { status: 'ready', checks, ...details, ...upstreams };
+    if (report.ready) return { status, checks: report.checks, ...details };
     return reply
       .code(503)
       .type(PROBLEM_CONTENT_TYPE)
-      .send({ ...problem('not-ready', 503, 'Not ready', { correlationId: req.id }), checks, ...details, ...upstreams });
+      .send({ ...problem('not-ready', 503, 'Not ready', { correlationId: req.id }), checks: report.checks, ...details });
   });
 
   return app;
+}
+
+function isRegistry(r: AppDeps['readiness']): r is ReadinessRegistry {
+  return typeof (r as ReadinessRegistry).evaluate === 'function' && typeof (r as ReadinessRegistry).add === 'function';
 }

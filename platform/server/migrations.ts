@@ -9,6 +9,7 @@ import { referenceDataMigrations } from '../../process-apis/reference-data/migra
 import { returnMigrations } from '../../process-apis/returns';
 import { systemMigrations } from '../../system-apis';
 import type { Migration } from '../db/migrate';
+import { wakeNotificationMigrations } from '../db/wake-notifications';
 import { INSTANCE_CREATED_SQL, platformMigrations } from '../db/migrations';
 import type { PgliteTemplate } from '../db/pglite-template';
 import { DEFAULT_TEMPLATE_CACHE } from '../db/pglite-template';
@@ -29,6 +30,8 @@ export const CONCORD_MIGRATIONS: readonly Migration[] = [
   ...orderMigrations,
   ...returnMigrations,
   ...portalMigrations,
+  // Last: its triggers go on tables the migrations above create.
+  ...wakeNotificationMigrations,
 ];
 
 /** The embedded database's template: Concord's schema, migrated once (`npm ci` builds it). */

@@ -22,7 +22,8 @@ import { createReturnsV1Client } from '../../generated/clients/process/returns.v
 import type { ClientOptions } from 'openapi-fetch';
 import { createBackgroundLoop } from '../background-loop';
 import type { Config, Role } from '../config';
-import type { Database } from '../db/database';
+import type { Database, DatabaseSession } from '../db/database';
+import { WAKE_CHANNELS, listenForWork } from '../db/wake-notifications';
 import { createEventBackbone } from '../events/backbone';
 import type { EventBackbone } from '../events/backbone';
 import { appendEvents } from '../events/outbox';
@@ -165,6 +166,7 @@ export async function createPlatformServices(opts: {
     }
     return 0;
   };
+  let workNotifications: DatabaseSession | undefined;
   const refresh = createBackgroundLoop(copyReferenceData, { intervalMs: REFDATA_RETRY_MS, onError: (err) => logger.warn({ err }, 'reference data refresh failed') });
 
   return {
@@ -179,6 +181,15 @@ export async function createPlatformServices(opts: {
       if (ref) refresh.start();
       if (sandbox && sandboxed.includes('pos')) posForwarding.start();
       if (runs.background) {
+        workNotifications = await listenForWork(
+          db,
+          {
+            [WAKE_CHANNELS.outbox]: () => events.relay.wake(),
+            ...(orders ? { [WAKE_CHANNELS.orderJobs]: () => orders!.wake() } : {}),
+            ...(returns ? { [WAKE_CHANNELS.returnJobs]: () => returns!.wake() } : {}),
+          },
+          logger,
+        );
         events.relay.start();
         orders?.start();
         returns?.start();
@@ -186,6 +197,7 @@ export async function createPlatformServices(opts: {
       }
     },
     async close() {
+      await workNotifications?.close();
       await refresh.stop();
       await posForwarding.stop();
       await orders?.stop();

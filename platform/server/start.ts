@@ -1,4 +1,6 @@
 import type { AddressInfo } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { contractsDigest, routes } from '../../generated/routes';
 import { registerRoutes } from '../../gateway/routing/register-routes';
 import type { ContractSourceStatus } from '../../gateway/routing/served-routes';
@@ -23,6 +25,7 @@ import { servesPortal } from '../config';
 import { sandboxOffReason } from './unserved-reason';
 import type { Database } from '../db/database';
 import { migrate } from '../db/migrate';
+import { registerInstance } from '../db/instance-liveness';
 import { openDatabase } from '../db/open';
 import { CONCORD_MIGRATIONS, concordTemplate } from './migrations';
 import type { ServedContracts } from './served-contracts';
@@ -30,6 +33,7 @@ import { loadServedContracts, servedFromContractSet } from './served-contracts';
 import type { Logger } from '../logger';
 import { PACKAGE_ROOT } from '../package-root';
 import { buildApp } from './app';
+import { createReadinessRegistry } from './readiness';
 import { createPlatformServices } from './platform-services';
 import type { PlatformServices } from './platform-services';
 import { lockDataDir } from './data-dir-lock';
@@ -107,20 +111,23 @@ export async function startPlatform(
     // The catalogue's upstreams (concord.yaml): pools, TLS files and credentials set up once, here.
     const catalogueUpstreams = createCatalogueUpstreams(catalogue, { metrics });
     cleanup.push(() => catalogueUpstreams.close());
+    // Only consulted once started, when `opening` has resolved. Modules add their dependencies as they are wired.
+    const readiness = createReadinessRegistry({ database: async () => void (await (await opening).query('SELECT 1')) });
+    // Listed, not judged: one catalogue upstream being down must not take this instance (and every other API) out.
+    readiness.addGroup(() => Object.fromEntries(Object.entries(catalogueUpstreams.states()).map(([name, s]) => [`upstream:${name}`, s])));
     const app = buildApp({
       logger,
       ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
       isStarted: () => started,
-      // Only consulted once started, when `opening` has resolved.
-      readiness: { database: async () => void (await (await opening).query('SELECT 1')) },
+      readiness,
       readinessDetails: () => ({ contracts: served.contracts }),
-      upstreamStates: catalogueUpstreams.states,
     });
     // Routes come from the generated manifest and must exist before listen; the start-up gate holds them
     // at 503 until the contracts are checked and the database is ready.
     const runtime = lateBound<GatewayRuntime>('gateway runtime');
     registerMetricsRoute(app, metrics.registry, config.metrics);
     const guards = createUpstreamGuards({ timeoutMs: config.upstreamTimeoutMs, metrics });
+    readiness.addGroup(() => guards.statuses());
     const inProcess = inProcessUpstream(() => runtime.get().services, guards, (route) => sandboxOffReason(config, route.upstream, route.operationId));
     const remote = remoteRoles(config, guards);
     if (remote) cleanup.push(() => remote.upstreams.close());
@@ -175,7 +182,18 @@ export async function startPlatform(
       generatedRoot: PACKAGE_ROOT,
       external: served.externalSets.flatMap((set) => set.files),
     });
-    const gateway = await createGatewayRuntime({ config, db, logger, knownScopes: new Set([...contracts.scopes, ...served.externalScopes]), metrics, catalogue: apiCatalogue });
+    const instance = await registerInstance(db, { logger });
+    cleanup.push(() => instance.close());
+    const gateway = await createGatewayRuntime({
+      config,
+      db,
+      logger,
+      knownScopes: new Set([...contracts.scopes, ...served.externalScopes]),
+      metrics,
+      catalogue: apiCatalogue,
+      readiness,
+      instance,
+    });
     cleanup.push(() => gateway.close());
     const portalAdmin = await ensurePortalAdmin({ accounts: gateway.portal.accounts, dataDir: config.dataDir });
     const services = await createPlatformServices({
@@ -190,6 +208,9 @@ export async function startPlatform(
     });
     // Stopped before the gateway runtime and the database close (cleanup runs in reverse).
     cleanup.push(() => services.close());
+    // Not essential: during a NATS outage events wait in the outbox and go out once it is back.
+    const busStatus = services.events.busStatus;
+    if (busStatus) readiness.add('nats', async () => busStatus(), { essential: false });
     gateway.registerServices(services.services);
     runtime.set(gateway);
     checkpoint();
@@ -199,6 +220,7 @@ export async function startPlatform(
     await services.afterStart();
     checkpoint();
     logger.info({ url, database: db.description, role: config.role }, 'concord started');
+    releaseStartupGarbage();
     let closing: Promise<void> | undefined;
     return {
       url,
@@ -216,6 +238,17 @@ export async function startPlatform(
     await undo();
     throw err;
   }
+}
+
+/**
+ * One full collection once start-up is done. Loading the contracts and PGlite's bundle, migrating and seeding
+ * leave a few hundred MB of garbage (buffers, parsed documents) that an idle process keeps resident until V8's next
+ * major GC, which without traffic may not come for a long time (issue 18, point 6: idle RSS).
+ */
+function releaseStartupGarbage(): void {
+  if (typeof global.gc !== 'function') setFlagsFromString('--expose-gc');
+  const gc = (global.gc ?? (runInNewContext('gc') as (() => void) | undefined));
+  gc?.();
 }
 
 /** The role serving each upstream service when roles are split (README, "Roles"). */

@@ -1,7 +1,7 @@
 import { Registry } from 'prom-client';
 import type { Database } from '../../platform/db/database';
 import type { AppendEvents } from '../../platform/events/types';
-import { createBackgroundLoop } from '../../platform/background-loop';
+import { IDLE_BACKOFF_MAX_MS, createBackgroundLoop } from '../../platform/background-loop';
 import type { Logger } from '../../platform/logger';
 import type { SystemClients } from '../orders/sync/downstream';
 import type { ReferenceData } from '../reference-data/reference-data';
@@ -90,6 +90,7 @@ export function createAvailabilityModule(opts: AvailabilityModuleOptions) {
   };
   const loop = createBackgroundLoop(runOnce, {
     intervalMs: opts.pollIntervalMs ?? 1_000,
+    maxIntervalMs: opts.pollIntervalMs ?? IDLE_BACKOFF_MAX_MS,
     onError: (err) => opts.logger.error({ err }, 'availability pass failed'),
   });
 

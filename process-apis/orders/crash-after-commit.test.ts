@@ -2,25 +2,14 @@ import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '../../platform/testing/own-server';
 import { REPO_ROOT, makeTempDir } from '../../platform/testing/temp-dir';
 import { shipOrder } from './testing/harness';
 
 // DESIGN.md: "A crash between steps must never produce a second order on retry." Concord runs as a real process;
 // a failpoint kills it (SIGKILL) after order intake committed and before the response went out. The retry with
 // the same Idempotency-Key, against the restarted process, must replay the stored 201, not create a second order.
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function startConcord(dataDir: string, port: number, failpoints = ''): ChildProcess {
   return spawn(process.execPath, [join(REPO_ROOT, 'bin', 'concord.js'), 'start'], {

@@ -1,7 +1,7 @@
 import type { Gauge, Registry } from 'prom-client';
 import type { Database } from '../../platform/db/database';
 import type { AppendEvents } from '../../platform/events/types';
-import { createBackgroundLoop } from '../../platform/background-loop';
+import { IDLE_BACKOFF_MAX_MS, createBackgroundLoop } from '../../platform/background-loop';
 import type { CircuitBreaker } from '../../platform/http/circuit-breaker';
 import { createCircuitBreaker } from '../../platform/http/circuit-breaker';
 import type { Logger } from '../../platform/logger';
@@ -80,6 +80,7 @@ export function createOrdersModule(opts: OrdersModuleOptions) {
   const pass = createBackgroundPass({ worker, tracker, trackIntervalMs: opts.trackIntervalMs ?? 1000, ...(opts.onCommitted ? { onCommitted: opts.onCommitted } : {}) });
   const loop = createBackgroundLoop(pass, {
     intervalMs: opts.pollIntervalMs ?? 500,
+    maxIntervalMs: opts.pollIntervalMs ?? IDLE_BACKOFF_MAX_MS,
     onError: (err) => opts.logger.error({ err }, 'order sync pass failed'),
   });
 
@@ -103,6 +104,8 @@ export function createOrdersModule(opts: OrdersModuleOptions) {
     breakers,
     runOnce,
     start: () => loop.start(),
+    /** Work was written elsewhere (another instance's NOTIFY): run a pass now. */
+    wake: () => loop.wake(),
     stop: () => loop.stop(),
   };
 }

@@ -1,5 +1,5 @@
 import type { Gauge, Registry } from 'prom-client';
-import { createBackgroundLoop } from '../../platform/background-loop';
+import { IDLE_BACKOFF_MAX_MS, createBackgroundLoop } from '../../platform/background-loop';
 import type { Database } from '../../platform/db/database';
 import type { AppendEvents } from '../../platform/events/types';
 import type { CircuitBreaker } from '../../platform/http/circuit-breaker';
@@ -69,6 +69,7 @@ export function createReturnsModule(opts: ReturnsModuleOptions) {
   };
   const loop = createBackgroundLoop(async () => (await runOnce()).attempted, {
     intervalMs: opts.pollIntervalMs ?? 500,
+    maxIntervalMs: opts.pollIntervalMs ?? IDLE_BACKOFF_MAX_MS,
     onError: (err) => opts.logger.error({ err }, 'returns worker pass failed'),
   });
   const v1 = createReturnsV1Service({
@@ -82,7 +83,7 @@ export function createReturnsModule(opts: ReturnsModuleOptions) {
       loop.wake();
     },
   });
-  return { services: { v1 }, breakers, runOnce, start: () => loop.start(), stop: () => loop.stop() };
+  return { services: { v1 }, breakers, runOnce, start: () => loop.start(), wake: () => loop.wake(), stop: () => loop.stop() };
 }
 
 export type ReturnsModule = ReturnType<typeof createReturnsModule>;

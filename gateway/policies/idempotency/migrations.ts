@@ -40,4 +40,9 @@ export const idempotencyMigrations: readonly Migration[] = [
       CREATE INDEX idempotency_keys_expiry ON concord.idempotency_keys (expires_at);
     `,
   },
+  {
+    // The instance holding an in-flight claim, so a claim of a dead instance is released at once (ADR 0012).
+    id: 'gateway-idempotency/0002_claim_instance',
+    sql: `ALTER TABLE concord.idempotency_keys ADD COLUMN instance_id text;`,
+  },
 ];

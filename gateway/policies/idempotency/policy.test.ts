@@ -338,6 +338,7 @@ describe('idempotency policy through a Fastify app', () => {
       completeWithin: () => Promise.reject(new Error('unreachable')),
       abandon: () => Promise.reject(new Error('unreachable')),
       purgeExpired: () => Promise.resolve(0),
+      releaseDeadClaims: () => Promise.resolve(0),
     };
     const g = await open(broken);
     const res = await post(g, { key: randomUUID() });

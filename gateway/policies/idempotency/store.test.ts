@@ -157,7 +157,7 @@ function storeSuite(open: OpenTestDatabase): void {
 
   beforeAll(async () => {
     ({ db, cleanup } = await open());
-    expect(await migrate(db, idempotencyMigrations)).toEqual(['gateway-idempotency/0001_keys']);
+    expect(await migrate(db, idempotencyMigrations)).toEqual(['gateway-idempotency/0001_keys', 'gateway-idempotency/0002_claim_instance']);
   });
   afterAll(async () => {
     await db?.close();
