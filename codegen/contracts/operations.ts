@@ -2,6 +2,7 @@ import type { Audience, HttpMethod, IdempotencyMode, Upstream } from './extensio
 import { AUDIENCES, HTTP_METHODS, IDEMPOTENCY_MODES, UPSTREAM_NAME } from './extensions';
 import type { ContractProfile } from './profile';
 import { CONCORD_PROFILE, IMPORT_DEFAULTS, UNSAFE_METHODS } from './profile';
+import { BUILT_IN_SERVICES } from '../../platform/catalogue/types';
 import { joinPointer } from './json-pointer';
 import { deref } from './refs';
 import type { ContractFile, ContractProblem, JsonObject } from './types';
@@ -192,7 +193,7 @@ export function extractOperations(
       if (upstream === undefined) {
         report(at, `operation has no x-concord-upstream (set it on the operation or at the document root${imported ? ', or `upstream` on the catalogue\'s contracts entry' : ''})`);
       } else if (typeof upstream !== 'string' || !UPSTREAM_NAME.test(upstream)) {
-        report(joinPointer(at, 'x-concord-upstream'), 'x-concord-upstream must name a built-in service or a catalogue upstream ([a-z][a-z0-9-]*)');
+        report(joinPointer(at, 'x-concord-upstream'), `x-concord-upstream must be a built-in service (${BUILT_IN_SERVICES.join(', ')}) or a catalogue upstream's name (lower case letters, digits and -)`);
       }
       const audience = op['x-concord-audience'] ?? doc['x-concord-audience'] ?? IMPORT_DEFAULTS.audience;
       if (!AUDIENCES.includes(audience as Audience)) {
