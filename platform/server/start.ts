@@ -16,7 +16,7 @@ import { buildRouteTable } from '../../gateway/routing/route-table';
 import { createPipeline } from '../../gateway/pipeline/pipeline';
 import type { PipelinePlacement } from '../../gateway/pipeline/pipeline';
 import type * as HttpUpstream from '../../gateway/upstream/http';
-import { catalogueUpstreamOf, createCatalogueUpstreams } from '../../gateway/upstream/catalogue-upstream';
+import type * as CatalogueUpstream from '../../gateway/upstream/catalogue-upstream';
 import { createUpstreamGuards } from '../../gateway/upstream/guard';
 import type { UpstreamGuards } from '../../gateway/upstream/guard';
 import type { RouteManifestEntry } from '../../codegen/manifest-types';
@@ -109,12 +109,14 @@ export async function startPlatform(
     let started = false;
     const metrics = createGatewayMetrics();
     // The catalogue's upstreams (concord.yaml): pools, TLS files and credentials set up once, here.
-    const catalogueUpstreams = createCatalogueUpstreams(catalogue, { metrics });
-    cleanup.push(() => catalogueUpstreams.close());
+    const catalogueUpstreams = loadCatalogueUpstreams(catalogue, metrics);
+    if (catalogueUpstreams) cleanup.push(() => catalogueUpstreams.close());
     // Only consulted once started, when `opening` has resolved. Modules add their dependencies as they are wired.
     const readiness = createReadinessRegistry({ database: async () => void (await (await opening).query('SELECT 1')) });
     // Listed, not judged: one catalogue upstream being down must not take this instance (and every other API) out.
-    readiness.addGroup(() => Object.fromEntries(Object.entries(catalogueUpstreams.states()).map(([name, s]) => [`upstream:${name}`, s])));
+    if (catalogueUpstreams) {
+      readiness.addGroup(() => Object.fromEntries(Object.entries(catalogueUpstreams.states()).map(([name, s]) => [`upstream:${name}`, s])));
+    }
     const app = buildApp({
       logger,
       ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
@@ -133,13 +135,13 @@ export async function startPlatform(
     if (remote) cleanup.push(() => remote.upstreams.close());
     // Served from the catalogue wherever it runs: an operation naming a catalogue upstream, or a system operation
     // whose system `systems:` maps to one. Every role proxies it itself, so no role hands it to another first.
-    const fromCatalogue = (route: RouteManifestEntry) => catalogueUpstreamOf(catalogue, route);
+    const fromCatalogue = (route: RouteManifestEntry) => catalogueUpstreams?.upstreamOf(route);
     const roleOf = remote && ((route: RouteManifestEntry) => (fromCatalogue(route) ? undefined : remote.roleOf(route)));
     registerRoutes(app, buildRouteTable(served.routes), {
       policies: createPipeline(runtime.get, served.routes, metrics, config.responseValidation, placementOf(config, roleOf)),
       handlerFor: (route) => {
         const upstream = fromCatalogue(route);
-        if (upstream) return catalogueUpstreams.handlerFor(upstream, route);
+        if (upstream) return catalogueUpstreams!.handlerFor(upstream, route);
         const role = roleOf?.(route);
         return role ? remote!.upstreams.handlerFor(role, route) : inProcess(route);
       },
@@ -249,6 +251,18 @@ function releaseStartupGarbage(): void {
   if (typeof global.gc !== 'function') setFlagsFromString('--expose-gc');
   const gc = (global.gc ?? (runInNewContext('gc') as (() => void) | undefined));
   gc?.();
+}
+
+/**
+ * The catalogue's upstreams (concord.yaml): pools, TLS files and credentials set up once, here. Loaded only when
+ * there are any: without a catalogue no route is proxied, and undici stays unloaded (issue 20, lazy loading).
+ */
+function loadCatalogueUpstreams(catalogue: Config['catalogue'], metrics: ReturnType<typeof createGatewayMetrics>) {
+  if (Object.keys(catalogue.upstreams).length === 0) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { catalogueUpstreamOf, createCatalogueUpstreams } = require('../../gateway/upstream/catalogue-upstream') as typeof CatalogueUpstream;
+  const upstreams = createCatalogueUpstreams(catalogue, { metrics });
+  return { ...upstreams, upstreamOf: (route: RouteManifestEntry) => catalogueUpstreamOf(catalogue, route) };
 }
 
 /** The role serving each upstream service when roles are split (README, "Roles"). */

@@ -31,9 +31,12 @@ function forRoute(route: RouteManifestEntry, mode: ResponseValidationMode): Poli
     onSend: async (req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
       // Only what an upstream answered: the gateway's own refusals (401, 429, 501…) are checked by their tests.
       // In process the handler's reply is a string; over HTTP (a role or a catalogue upstream), the bytes received.
-      const text = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
-      if (text === undefined || !isUpstreamResponse(req)) return payload;
-      const validate = validators[String(reply.statusCode)]?.[mediaType(reply.getHeader('content-type'))];
+      if ((typeof payload !== 'string' && !Buffer.isBuffer(payload)) || !isUpstreamResponse(req)) return payload;
+      const media = mediaType(reply.getHeader('content-type'));
+      const validate = validators[String(reply.statusCode)]?.[media];
+      // A declared non-JSON answer (a client tarball, a file) has no schema to check: declared is enough.
+      if (!validate && route.responses[String(reply.statusCode)]?.contentTypes.includes(media)) return payload;
+      const text = typeof payload === 'string' ? payload : payload.toString('utf8');
       let verdict: string | undefined;
       if (!validate) {
         // A status or media type the contract does not declare is a contract violation too.

@@ -1,5 +1,7 @@
 import { fork } from 'node:child_process';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { PACKAGE_ROOT } from '../../package-root';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { PROCESS_CONSUMER, SYSTEM_PROVIDERS } from '../../../pact/support/names';
@@ -27,7 +29,10 @@ type Outcome = { results: PactVerification[] } | { systemResults: SystemVerifica
  * worker next to this compiled module, or the TypeScript source through tsx when this module runs from source.
  */
 function runWorker(request: WorkerRequest, progress: (msg: string) => void, verbose: (chunk: Buffer) => void, signal: AbortSignal): Promise<Outcome> {
-  const worker = require.resolve('../../../pact/provider/verify-worker');
+  // A checkout given with --root verifies its own code (its handlers may differ from this package's, as in the
+  // breaking-change guard); this package's compiled worker otherwise.
+  const own = join(request.root, 'pact', 'provider', 'verify-worker.ts');
+  const worker = resolve(request.root) !== PACKAGE_ROOT && existsSync(own) ? own : require.resolve('../../../pact/provider/verify-worker');
   const child = fork(worker, [JSON.stringify(request)], {
     execArgv: worker.endsWith('.ts') ? ['--require', require.resolve('tsx/cjs')] : [],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
