@@ -1,5 +1,6 @@
 import type { Database, Queryable } from '../../platform/db/database';
 import type { components } from '../../generated/types/platform/admin.v1';
+import { DEMO_STOCK_ROWS } from '../../process-apis/availability/seed';
 import { demoStock } from '../../system-apis/demo-data';
 
 export type SandboxResetResult = components['schemas']['SandboxResetResult'];
@@ -51,7 +52,7 @@ export function sandboxReset(db: Database, scope: SandboxResetScope): Promise<Sa
       `UPDATE inventory.positions AS pos
           SET on_hand = x."onHand", safety_stock = x."safetyStock", damaged = 0, quality_control = 0, in_transit = 0,
               updated_at = now()
-         FROM jsonb_to_recordset($1::text::jsonb) AS x(sku text, "locationId" text, "onHand" integer, "safetyStock" integer)
+         FROM ${DEMO_STOCK_ROWS}
         WHERE pos.sku = x.sku AND pos.location_id = x."locationId"`,
       [JSON.stringify(demoStock)],
     );
