@@ -10,6 +10,7 @@ import { createTokenEndpoint, TOKEN_FAILURE_LIMITS } from './auth/token-endpoint
 import { createCheckLimiter } from './apps/check-limiter';
 import { createPepperedHasher, derivePepper } from './apps/peppered-hasher';
 import { createFailureLimiter } from '../platform/http/failure-limiter';
+import { sandboxReset } from './admin/sandbox-reset';
 import { createAdminService } from './admin/service';
 import { planReader } from './admin/plans';
 import type { AuthenticationDeps } from './policies/authentication';
@@ -156,7 +157,12 @@ export async function createGatewayRuntime(opts: {
   };
   const services: InProcessServices = {
     'auth.v1': serveHandlers(createTokenEndpoint({ registry, issuer, keys, failures: createFailureLimiter('oauth-token', TOKEN_FAILURE_LIMITS) })),
-    'admin.v1': serveHandlers(createAdminService({ registry: adminRegistry, signingKeys: keys, plans: planReader(db) })),
+    'admin.v1': serveHandlers(createAdminService({
+        registry: adminRegistry,
+        signingKeys: keys,
+        plans: planReader(db),
+        sandbox: { enabled: config.sandbox, reset: (scope) => sandboxReset(db, scope) },
+      })),
     ...opts.services?.({ registry, keys }),
   };
   // Started last, so that a failed start-up never leaves its loop running; stopped (and flushed) first on close.

@@ -33,7 +33,7 @@ import * as v_system_wms_v1_params from './validators/system/wms.v1.params';
 import * as v_system_wms_v1_responses from './validators/system/wms.v1.responses';
 
 /** SHA-256 over the contract files this manifest was generated from; `concord start` refuses a mismatch. */
-export const contractsDigest = "ad94f30f13578167fafa81846d2842cd77143d2e4ecc14b18441162a8f1452ab";
+export const contractsDigest = "af7b2bc068c28e0fe08000ad841d25b1d82ed08b2c27742dd6d456aba450f2f4";
 
 export const routes: readonly RouteManifestEntry[] = [
   {
@@ -411,6 +411,30 @@ export const routes: readonly RouteManifestEntry[] = [
         "409": { "application/problem+json": v_platform_admin_v1_responses.rotateSigningKey_response_409 },
         "422": { "application/problem+json": v_platform_admin_v1_responses.rotateSigningKey_response_422 },
         "429": { "application/problem+json": v_platform_admin_v1_responses.rotateSigningKey_response_429 },
+      },
+    },
+  },
+  {
+    api: "admin", version: 1, group: "platform", contract: "contracts/openapi/platform/admin.v1.yaml",
+    method: "POST", path: "/admin/v1/sandbox/reset", operationId: "resetSandbox",
+    summary: "Reset a partner's sandbox data",
+    scopes: ["admin"], apiKey: false, bearer: true, session: true, public: false,
+    upstream: "admin", audience: "internal", idempotency: "none", rateLimitCost: 10,
+    deprecated: false,
+    parameters: [{"name":"X-Correlation-ID","in":"header","required":false}],
+    requestBody: {"required":true,"contentTypes":["application/json"]},
+    responses: {"200":{"contentTypes":["application/json"],"headers":["X-Correlation-ID","RateLimit","RateLimit-Policy"]},"400":{"contentTypes":["application/problem+json"],"headers":["X-Correlation-ID"]},"401":{"contentTypes":["application/problem+json"],"headers":["X-Correlation-ID"]},"403":{"contentTypes":["application/problem+json"],"headers":["X-Correlation-ID"]},"404":{"contentTypes":["application/problem+json"],"headers":["X-Correlation-ID"]},"409":{"contentTypes":["application/problem+json"],"headers":["X-Correlation-ID"]},"429":{"contentTypes":["application/problem+json"],"headers":["X-Correlation-ID","Retry-After","RateLimit","RateLimit-Policy"]}},
+    validate: {
+      params: v_platform_admin_v1_params.resetSandbox_params,
+      body: { "application/json": v_platform_admin_v1_body.resetSandbox_body },
+      responses: {
+        "200": { "application/json": v_platform_admin_v1_responses.resetSandbox_response_200 },
+        "400": { "application/problem+json": v_platform_admin_v1_responses.resetSandbox_response_400 },
+        "401": { "application/problem+json": v_platform_admin_v1_responses.resetSandbox_response_401 },
+        "403": { "application/problem+json": v_platform_admin_v1_responses.resetSandbox_response_403 },
+        "404": { "application/problem+json": v_platform_admin_v1_responses.resetSandbox_response_404 },
+        "409": { "application/problem+json": v_platform_admin_v1_responses.resetSandbox_response_409 },
+        "429": { "application/problem+json": v_platform_admin_v1_responses.resetSandbox_response_429 },
       },
     },
   },

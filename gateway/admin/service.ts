@@ -4,9 +4,11 @@ import type { SigningKeyStore } from '../auth';
 import type { AdminV1Handlers } from '../../generated/handlers/platform/admin.v1';
 import type { components } from '../../generated/types/platform/admin.v1';
 import type { CallerContext } from '../../platform/http/handler-types';
+import { problem } from '../../platform/server/problem';
 import type { PlanReader } from './plans';
 import type { InputLocation, RegistryProblemStatus } from './problems';
 import { notFoundProblem, registryProblem, statusOfRegistryError } from './problems';
+import type { SandboxResetResult, SandboxResetScope } from './sandbox-reset';
 import { signingKeyList } from './signing-keys';
 
 type Problem = components['schemas']['Problem'];
@@ -21,6 +23,8 @@ export interface AdminServiceDeps {
   registry: AppRegistry;
   signingKeys: Pick<SigningKeyStore, 'list' | 'rotate'>;
   plans: PlanReader;
+  /** The sandbox's demo data: absent (or disabled) when CONCORD_SANDBOX=false. */
+  sandbox?: { enabled: boolean; reset(scope: SandboxResetScope): Promise<SandboxResetResult> };
   /** For hiding retiring signing keys whose window has passed. */
   now?: () => Date;
 }
@@ -58,7 +62,7 @@ const page = (q: { cursor?: string; limit?: number }) => ({
 });
 
 /** The admin API (contracts/openapi/platform/admin.v1.yaml) over the app registry, the plans and the signing keys. */
-export function createAdminService({ registry, signingKeys, plans, now = () => new Date() }: AdminServiceDeps): AdminService {
+export function createAdminService({ registry, signingKeys, plans, sandbox, now = () => new Date() }: AdminServiceDeps): AdminService {
   const keyList = async () => signingKeyList(await signingKeys.list(), now());
 
   return {
@@ -147,6 +151,19 @@ export function createAdminService({ registry, signingKeys, plans, now = () => n
 
     rejectPlanChange: (req, caller) =>
       guarded(caller, [404, 409], async () => ({ status: 200 as const, body: await registry.rejectPlanChange(req.params.clientId) })),
+
+    // ------------------------------------------------------------ sandbox
+    async resetSandbox(req, caller) {
+      if (!sandbox?.enabled) {
+        const detail = 'the sandbox is off (CONCORD_SANDBOX=false): there is no demo data to reset';
+        return { status: 409, body: problem('sandbox-disabled', 409, 'Sandbox disabled', { detail, correlationId: caller.correlationId }) };
+      }
+      const { partnerId } = req.body;
+      if (partnerId === undefined) return { status: 200, body: await sandbox.reset({ all: true }) };
+      // An unknown partner is a typo, not an empty reset.
+      if (!(await registry.getPartner(partnerId))) return notFoundProblem(`no partner ${partnerId}`, caller.correlationId);
+      return { status: 200, body: await sandbox.reset({ partnerId }) };
+    },
 
     // ------------------------------------------------------------ signing keys
     listSigningKeys: async () => ({ status: 200, body: await keyList() }),

@@ -41,6 +41,8 @@ export interface AdminV1Handlers {
   listSigningKeys: OperationHandler<operations["listSigningKeys"]>;
   /** POST /admin/v1/signing-keys/rotate: Rotate the token signing key */
   rotateSigningKey: OperationHandler<operations["rotateSigningKey"]>;
+  /** POST /admin/v1/sandbox/reset: Reset a partner's sandbox data */
+  resetSandbox: OperationHandler<operations["resetSandbox"]>;
   /** GET /admin/v1/dead-letters: List dead letters */
   listDeadLetters: OperationHandler<operations["listDeadLetters"]>;
   /** POST /admin/v1/dead-letters/replay: Replay pending dead letters */

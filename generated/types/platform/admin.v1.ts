@@ -482,6 +482,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/sandbox/reset": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Echoed on the response, generated when absent, and carried into logs, upstream calls and events.
+                 * @example 7b0c3a5e-2f7d-4c1e-9a2b-1e5f3d4c6b7a
+                 */
+                "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reset a partner's sandbox data
+         * @description Removes a partner's orders (with their sync jobs and fulfilment groups), reservations, returns (with their
+         *     jobs) and the idempotency keys of its apps, then restores the demo stock positions to their seed values
+         *     (`concord sandbox reset --partner ID`). `all: true` removes every partner's orders, reservations, returns
+         *     and idempotency keys instead. All in one transaction: nothing is half-reset.
+         *
+         *     Stock is shared across partners, so restoring the seeded positions resets them for every partner; `reserved`
+         *     is recomputed from the reservations that remain. The sandbox ERP, WMS and POS keep their documents (they
+         *     are the systems' own history, and a new order gets a new id, so nothing collides).
+         *
+         *     A reset is naturally idempotent: running it again removes nothing more and restores the same stock, so it
+         *     takes no `Idempotency-Key` (a replayed response would report stale counts). Refused with 409
+         *     `sandbox-disabled` when the sandbox is off (`CONCORD_SANDBOX=false`).
+         */
+        post: operations["resetSandbox"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/dead-letters": {
         parameters: {
             query?: never;
@@ -913,6 +950,28 @@ export interface components {
             replayed: number;
             /** @description Failed again; still `pending`. */
             failed: number;
+        };
+        /** @description Either `partnerId` or `all: true`, not both. */
+        SandboxResetRequest: {
+            /** @description The partner whose data is removed. */
+            partnerId?: string;
+            /**
+             * @description Remove every partner's data.
+             * @constant
+             */
+            all?: true;
+        } & (unknown | unknown);
+        SandboxResetResult: {
+            /** @description Orders removed, with their sync jobs and fulfilment groups. */
+            orders: number;
+            /** @description Reservations removed. */
+            reservations: number;
+            /** @description Returns removed, with their jobs. */
+            returns: number;
+            /** @description Idempotency keys of the partner's apps removed. */
+            idempotencyKeys: number;
+            /** @description Demo stock positions restored to their seed values. */
+            stockPositions: number;
         };
         OpsSummary: {
             /** @description Orders whose ERP sync is pending, in progress or retrying. */
@@ -2310,6 +2369,54 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    resetSandbox: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Echoed on the response, generated when absent, and carried into logs, upstream calls and events.
+                 * @example 7b0c3a5e-2f7d-4c1e-9a2b-1e5f3d4c6b7a
+                 */
+                "X-Correlation-ID"?: components["parameters"]["CorrelationId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SandboxResetRequest"];
+            };
+        };
+        responses: {
+            /** @description What was removed, with counts, and how many stock positions were restored. */
+            200: {
+                headers: {
+                    "X-Correlation-ID": components["headers"]["CorrelationId"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimitPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "orders": 2,
+                     *       "reservations": 3,
+                     *       "returns": 1,
+                     *       "idempotencyKeys": 4,
+                     *       "stockPositions": 12
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SandboxResetResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
         };
     };

@@ -3474,170 +3474,11 @@ return errors === 0;
 }
 validate99.evaluated = {"props":{"path":true,"query":true,"headers":true},"dynamicProps":false,"dynamicItems":false};
 
-export const listDeadLetters_params = validate100;
-const schema53 = {"type":"object","properties":{"path":{"type":"object","properties":{},"required":[]},"query":{"type":"object","properties":{"cursor":{"type":"string","maxLength":512},"limit":{"type":"integer","minimum":1,"maximum":100,"default":20},"source":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/EventSource"},"eventType":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/EventType"},"status":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/DeadLetterStatus"}},"required":[]},"headers":{"type":"object","properties":{"x-correlation-id":{"type":"string","maxLength":128,"pattern":"^[A-Za-z0-9._:-]{1,128}$"}},"required":[]}},"required":["path","query","headers"],"$id":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml/ops/listDeadLetters_params"};
-const schema54 = {"type":"string","maxLength":200,"description":"A CloudEvents `source`, e.g. `/concord/orders`.","example":"/concord/orders"};
-
-function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate101.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(typeof data !== "string"){
-let dataType0 = typeof data;
-let coerced0 = undefined;
-if(dataType0 == 'object' && Array.isArray(data) && data.length == 1){
-data = data[0];
-dataType0 = typeof data;
-if(typeof data === "string"){
-coerced0 = data;
-}
-}
-if(!(coerced0 !== undefined)){
-if(dataType0 == "number" || dataType0 == "boolean"){
-coerced0 = "" + data;
-}
-else if(data === null){
-coerced0 = "";
-}
-else {
-validate101.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-if(coerced0 !== undefined){
-data = coerced0;
-if(parentData !== undefined){
-parentData[parentDataProperty] = coerced0;
-}
-}
-}
-if(errors === 0){
-if(typeof data === "string"){
-if(func1(data) > 200){
-validate101.errors = [{instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"}];
-return false;
-}
-}
-}
-validate101.errors = vErrors;
-return errors === 0;
-}
-validate101.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-const schema55 = {"type":"string","pattern":"^[a-z][a-z0-9-]*(\\.[a-z][a-z0-9-]*)+$","description":"A CloudEvents `type` from the event catalogue (`asyncapi/events.yaml`), e.g. `order.created`.","example":"order.created"};
-const pattern34 = new RegExp("^[a-z][a-z0-9-]*(\\.[a-z][a-z0-9-]*)+$", "u");
-
-function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate103.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(typeof data !== "string"){
-let dataType0 = typeof data;
-let coerced0 = undefined;
-if(dataType0 == 'object' && Array.isArray(data) && data.length == 1){
-data = data[0];
-dataType0 = typeof data;
-if(typeof data === "string"){
-coerced0 = data;
-}
-}
-if(!(coerced0 !== undefined)){
-if(dataType0 == "number" || dataType0 == "boolean"){
-coerced0 = "" + data;
-}
-else if(data === null){
-coerced0 = "";
-}
-else {
-validate103.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-if(coerced0 !== undefined){
-data = coerced0;
-if(parentData !== undefined){
-parentData[parentDataProperty] = coerced0;
-}
-}
-}
-if(errors === 0){
-if(typeof data === "string"){
-if(!pattern34.test(data)){
-validate103.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]*(\\.[a-z][a-z0-9-]*)+$"},message:"must match pattern \""+"^[a-z][a-z0-9-]*(\\.[a-z][a-z0-9-]*)+$"+"\""}];
-return false;
-}
-}
-}
-validate103.errors = vErrors;
-return errors === 0;
-}
-validate103.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-const schema56 = {"type":"string","enum":["pending","replayed"]};
-
-function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate105.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(typeof data !== "string"){
-let dataType0 = typeof data;
-let coerced0 = undefined;
-if(dataType0 == 'object' && Array.isArray(data) && data.length == 1){
-data = data[0];
-dataType0 = typeof data;
-if(typeof data === "string"){
-coerced0 = data;
-}
-}
-if(!(coerced0 !== undefined)){
-if(dataType0 == "number" || dataType0 == "boolean"){
-coerced0 = "" + data;
-}
-else if(data === null){
-coerced0 = "";
-}
-else {
-validate105.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-if(coerced0 !== undefined){
-data = coerced0;
-if(parentData !== undefined){
-parentData[parentDataProperty] = coerced0;
-}
-}
-}
-if(!((data === "pending") || (data === "replayed"))){
-validate105.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema56.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-validate105.errors = vErrors;
-return errors === 0;
-}
-validate105.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
+export const resetSandbox_params = validate100;
+const schema53 = {"type":"object","properties":{"path":{"type":"object","properties":{},"required":[]},"query":{"type":"object","properties":{},"required":[]},"headers":{"type":"object","properties":{"x-correlation-id":{"type":"string","maxLength":128,"pattern":"^[A-Za-z0-9._:-]{1,128}$"}},"required":[]}},"required":["path","query","headers"],"$id":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml/ops/resetSandbox_params"};
 
 function validate100(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://concord.dev/contracts/openapi/platform/admin.v1.yaml/ops/listDeadLetters_params" */;
+/*# sourceURL="https://concord.dev/contracts/openapi/platform/admin.v1.yaml/ops/resetSandbox_params" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate100.evaluated;
@@ -3674,6 +3515,294 @@ if(data.query !== undefined){
 let data1 = data.query;
 const _errs3 = errors;
 if(errors === _errs3){
+if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+validate100.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.headers !== undefined){
+let data2 = data.headers;
+const _errs5 = errors;
+if(errors === _errs5){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2["x-correlation-id"] !== undefined){
+let data3 = data2["x-correlation-id"];
+const _errs7 = errors;
+if(typeof data3 !== "string"){
+let dataType0 = typeof data3;
+let coerced0 = undefined;
+if(dataType0 == 'object' && Array.isArray(data3) && data3.length == 1){
+data3 = data3[0];
+dataType0 = typeof data3;
+if(typeof data3 === "string"){
+coerced0 = data3;
+}
+}
+if(!(coerced0 !== undefined)){
+if(dataType0 == "number" || dataType0 == "boolean"){
+coerced0 = "" + data3;
+}
+else if(data3 === null){
+coerced0 = "";
+}
+else {
+validate100.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+if(coerced0 !== undefined){
+data3 = coerced0;
+if(data2 !== undefined){
+data2["x-correlation-id"] = coerced0;
+}
+}
+}
+if(errors === _errs7){
+if(typeof data3 === "string"){
+if(func1(data3) > 128){
+validate100.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
+}
+else {
+if(!pattern3.test(data3)){
+validate100.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate100.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate100.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate100.errors = vErrors;
+return errors === 0;
+}
+validate100.evaluated = {"props":{"path":true,"query":true,"headers":true},"dynamicProps":false,"dynamicItems":false};
+
+export const listDeadLetters_params = validate101;
+const schema54 = {"type":"object","properties":{"path":{"type":"object","properties":{},"required":[]},"query":{"type":"object","properties":{"cursor":{"type":"string","maxLength":512},"limit":{"type":"integer","minimum":1,"maximum":100,"default":20},"source":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/EventSource"},"eventType":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/EventType"},"status":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/DeadLetterStatus"}},"required":[]},"headers":{"type":"object","properties":{"x-correlation-id":{"type":"string","maxLength":128,"pattern":"^[A-Za-z0-9._:-]{1,128}$"}},"required":[]}},"required":["path","query","headers"],"$id":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml/ops/listDeadLetters_params"};
+const schema55 = {"type":"string","maxLength":200,"description":"A CloudEvents `source`, e.g. `/concord/orders`.","example":"/concord/orders"};
+
+function validate102(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate102.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data !== "string"){
+let dataType0 = typeof data;
+let coerced0 = undefined;
+if(dataType0 == 'object' && Array.isArray(data) && data.length == 1){
+data = data[0];
+dataType0 = typeof data;
+if(typeof data === "string"){
+coerced0 = data;
+}
+}
+if(!(coerced0 !== undefined)){
+if(dataType0 == "number" || dataType0 == "boolean"){
+coerced0 = "" + data;
+}
+else if(data === null){
+coerced0 = "";
+}
+else {
+validate102.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+if(coerced0 !== undefined){
+data = coerced0;
+if(parentData !== undefined){
+parentData[parentDataProperty] = coerced0;
+}
+}
+}
+if(errors === 0){
+if(typeof data === "string"){
+if(func1(data) > 200){
+validate102.errors = [{instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"}];
+return false;
+}
+}
+}
+validate102.errors = vErrors;
+return errors === 0;
+}
+validate102.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+const schema56 = {"type":"string","pattern":"^[a-z][a-z0-9-]*(\\.[a-z][a-z0-9-]*)+$","description":"A CloudEvents `type` from the event catalogue (`asyncapi/events.yaml`), e.g. `order.created`.","example":"order.created"};
+const pattern35 = new RegExp("^[a-z][a-z0-9-]*(\\.[a-z][a-z0-9-]*)+$", "u");
+
+function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate104.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data !== "string"){
+let dataType0 = typeof data;
+let coerced0 = undefined;
+if(dataType0 == 'object' && Array.isArray(data) && data.length == 1){
+data = data[0];
+dataType0 = typeof data;
+if(typeof data === "string"){
+coerced0 = data;
+}
+}
+if(!(coerced0 !== undefined)){
+if(dataType0 == "number" || dataType0 == "boolean"){
+coerced0 = "" + data;
+}
+else if(data === null){
+coerced0 = "";
+}
+else {
+validate104.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+if(coerced0 !== undefined){
+data = coerced0;
+if(parentData !== undefined){
+parentData[parentDataProperty] = coerced0;
+}
+}
+}
+if(errors === 0){
+if(typeof data === "string"){
+if(!pattern35.test(data)){
+validate104.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9-]*(\\.[a-z][a-z0-9-]*)+$"},message:"must match pattern \""+"^[a-z][a-z0-9-]*(\\.[a-z][a-z0-9-]*)+$"+"\""}];
+return false;
+}
+}
+}
+validate104.errors = vErrors;
+return errors === 0;
+}
+validate104.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+const schema57 = {"type":"string","enum":["pending","replayed"]};
+
+function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate106.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data !== "string"){
+let dataType0 = typeof data;
+let coerced0 = undefined;
+if(dataType0 == 'object' && Array.isArray(data) && data.length == 1){
+data = data[0];
+dataType0 = typeof data;
+if(typeof data === "string"){
+coerced0 = data;
+}
+}
+if(!(coerced0 !== undefined)){
+if(dataType0 == "number" || dataType0 == "boolean"){
+coerced0 = "" + data;
+}
+else if(data === null){
+coerced0 = "";
+}
+else {
+validate106.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+if(coerced0 !== undefined){
+data = coerced0;
+if(parentData !== undefined){
+parentData[parentDataProperty] = coerced0;
+}
+}
+}
+if(!((data === "pending") || (data === "replayed"))){
+validate106.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema57.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+validate106.errors = vErrors;
+return errors === 0;
+}
+validate106.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+
+function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://concord.dev/contracts/openapi/platform/admin.v1.yaml/ops/listDeadLetters_params" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate101.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.path === undefined) && (missing0 = "path")) || ((data.query === undefined) && (missing0 = "query"))) || ((data.headers === undefined) && (missing0 = "headers"))){
+validate101.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.path !== undefined){
+let data0 = data.path;
+const _errs1 = errors;
+if(errors === _errs1){
+if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
+validate101.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.query !== undefined){
+let data1 = data.query;
+const _errs3 = errors;
+if(errors === _errs3){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.limit === undefined){
 data1.limit = 20;
@@ -3699,7 +3828,7 @@ else if(data2 === null){
 coerced0 = "";
 }
 else {
-validate100.errors = [{instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate101.errors = [{instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3713,7 +3842,7 @@ data1["cursor"] = coerced0;
 if(errors === _errs5){
 if(typeof data2 === "string"){
 if(func1(data2) > 512){
-validate100.errors = [{instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
+validate101.errors = [{instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
 return false;
 }
 }
@@ -3742,7 +3871,7 @@ if(dataType1 === "boolean" || data3 === null
 coerced1 = +data3;
 }
 else {
-validate100.errors = [{instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate101.errors = [{instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 }
@@ -3756,12 +3885,12 @@ data1["limit"] = coerced1;
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 > 100 || isNaN(data3)){
-validate100.errors = [{instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+validate101.errors = [{instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
 return false;
 }
 else {
 if(data3 < 1 || isNaN(data3)){
-validate100.errors = [{instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate101.errors = [{instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -3771,8 +3900,8 @@ var valid1 = _errs7 === errors;
 if(valid1){
 if(data1.source !== undefined){
 const _errs9 = errors;
-if(!(validate101(data1.source, {instancePath:instancePath+"/query/source",parentData:data1,parentDataProperty:"source",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+if(!(validate102(data1.source, {instancePath:instancePath+"/query/source",parentData:data1,parentDataProperty:"source",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs9 === errors;
@@ -3783,8 +3912,8 @@ var valid1 = true;
 if(valid1){
 if(data1.eventType !== undefined){
 const _errs10 = errors;
-if(!(validate103(data1.eventType, {instancePath:instancePath+"/query/eventType",parentData:data1,parentDataProperty:"eventType",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
+if(!(validate104(data1.eventType, {instancePath:instancePath+"/query/eventType",parentData:data1,parentDataProperty:"eventType",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs10 === errors;
@@ -3795,8 +3924,8 @@ var valid1 = true;
 if(valid1){
 if(data1.status !== undefined){
 const _errs11 = errors;
-if(!(validate105(data1.status, {instancePath:instancePath+"/query/status",parentData:data1,parentDataProperty:"status",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+if(!(validate106(data1.status, {instancePath:instancePath+"/query/status",parentData:data1,parentDataProperty:"status",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs11 === errors;
@@ -3810,7 +3939,7 @@ var valid1 = true;
 }
 }
 else {
-validate100.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate101.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -3846,7 +3975,7 @@ else if(data8 === null){
 coerced2 = "";
 }
 else {
-validate100.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate101.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3860,12 +3989,12 @@ data7["x-correlation-id"] = coerced2;
 if(errors === _errs14){
 if(typeof data8 === "string"){
 if(func1(data8) > 128){
-validate100.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+validate101.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
 else {
 if(!pattern3.test(data8)){
-validate100.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
+validate101.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
 return false;
 }
 }
@@ -3874,7 +4003,7 @@ return false;
 }
 }
 else {
-validate100.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate101.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -3888,204 +4017,20 @@ var valid0 = true;
 }
 }
 else {
-validate100.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate101.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate100.errors = vErrors;
+validate101.errors = vErrors;
 return errors === 0;
 }
-validate100.evaluated = {"props":{"path":true,"query":true,"headers":true},"dynamicProps":false,"dynamicItems":false};
+validate101.evaluated = {"props":{"path":true,"query":true,"headers":true},"dynamicProps":false,"dynamicItems":false};
 
-export const replayAllDeadLetters_params = validate107;
-const schema57 = {"type":"object","properties":{"path":{"type":"object","properties":{},"required":[]},"query":{"type":"object","properties":{},"required":[]},"headers":{"type":"object","properties":{"x-correlation-id":{"type":"string","maxLength":128,"pattern":"^[A-Za-z0-9._:-]{1,128}$"}},"required":[]}},"required":["path","query","headers"],"$id":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml/ops/replayAllDeadLetters_params"};
-
-function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://concord.dev/contracts/openapi/platform/admin.v1.yaml/ops/replayAllDeadLetters_params" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate107.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.path === undefined) && (missing0 = "path")) || ((data.query === undefined) && (missing0 = "query"))) || ((data.headers === undefined) && (missing0 = "headers"))){
-validate107.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.path !== undefined){
-let data0 = data.path;
-const _errs1 = errors;
-if(errors === _errs1){
-if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
-validate107.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.query !== undefined){
-let data1 = data.query;
-const _errs3 = errors;
-if(errors === _errs3){
-if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate107.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.headers !== undefined){
-let data2 = data.headers;
-const _errs5 = errors;
-if(errors === _errs5){
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-if(data2["x-correlation-id"] !== undefined){
-let data3 = data2["x-correlation-id"];
-const _errs7 = errors;
-if(typeof data3 !== "string"){
-let dataType0 = typeof data3;
-let coerced0 = undefined;
-if(dataType0 == 'object' && Array.isArray(data3) && data3.length == 1){
-data3 = data3[0];
-dataType0 = typeof data3;
-if(typeof data3 === "string"){
-coerced0 = data3;
-}
-}
-if(!(coerced0 !== undefined)){
-if(dataType0 == "number" || dataType0 == "boolean"){
-coerced0 = "" + data3;
-}
-else if(data3 === null){
-coerced0 = "";
-}
-else {
-validate107.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-if(coerced0 !== undefined){
-data3 = coerced0;
-if(data2 !== undefined){
-data2["x-correlation-id"] = coerced0;
-}
-}
-}
-if(errors === _errs7){
-if(typeof data3 === "string"){
-if(func1(data3) > 128){
-validate107.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
-return false;
-}
-else {
-if(!pattern3.test(data3)){
-validate107.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate107.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs5 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate107.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate107.errors = vErrors;
-return errors === 0;
-}
-validate107.evaluated = {"props":{"path":true,"query":true,"headers":true},"dynamicProps":false,"dynamicItems":false};
-
-export const getDeadLetter_params = validate108;
-const schema58 = {"type":"object","properties":{"path":{"type":"object","properties":{"deadLetterId":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/DeadLetterId"}},"required":["deadLetterId"]},"query":{"type":"object","properties":{},"required":[]},"headers":{"type":"object","properties":{"x-correlation-id":{"type":"string","maxLength":128,"pattern":"^[A-Za-z0-9._:-]{1,128}$"}},"required":[]}},"required":["path","query","headers"],"$id":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml/ops/getDeadLetter_params"};
-const schema59 = {"type":"string","pattern":"^dlq_[0-9A-Za-z]{8,40}$","example":"dlq_01JD3QD7F9H1K3M5P7R9T1V3X5"};
-const pattern37 = new RegExp("^dlq_[0-9A-Za-z]{8,40}$", "u");
-
-function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate109.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(typeof data !== "string"){
-let dataType0 = typeof data;
-let coerced0 = undefined;
-if(dataType0 == 'object' && Array.isArray(data) && data.length == 1){
-data = data[0];
-dataType0 = typeof data;
-if(typeof data === "string"){
-coerced0 = data;
-}
-}
-if(!(coerced0 !== undefined)){
-if(dataType0 == "number" || dataType0 == "boolean"){
-coerced0 = "" + data;
-}
-else if(data === null){
-coerced0 = "";
-}
-else {
-validate109.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-if(coerced0 !== undefined){
-data = coerced0;
-if(parentData !== undefined){
-parentData[parentDataProperty] = coerced0;
-}
-}
-}
-if(errors === 0){
-if(typeof data === "string"){
-if(!pattern37.test(data)){
-validate109.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^dlq_[0-9A-Za-z]{8,40}$"},message:"must match pattern \""+"^dlq_[0-9A-Za-z]{8,40}$"+"\""}];
-return false;
-}
-}
-}
-validate109.errors = vErrors;
-return errors === 0;
-}
-validate109.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
+export const replayAllDeadLetters_params = validate108;
+const schema58 = {"type":"object","properties":{"path":{"type":"object","properties":{},"required":[]},"query":{"type":"object","properties":{},"required":[]},"headers":{"type":"object","properties":{"x-correlation-id":{"type":"string","maxLength":128,"pattern":"^[A-Za-z0-9._:-]{1,128}$"}},"required":[]}},"required":["path","query","headers"],"$id":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml/ops/replayAllDeadLetters_params"};
 
 function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://concord.dev/contracts/openapi/platform/admin.v1.yaml/ops/getDeadLetter_params" */;
+/*# sourceURL="https://concord.dev/contracts/openapi/platform/admin.v1.yaml/ops/replayAllDeadLetters_params" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate108.evaluated;
@@ -4107,349 +4052,8 @@ if(data.path !== undefined){
 let data0 = data.path;
 const _errs1 = errors;
 if(errors === _errs1){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if((data0.deadLetterId === undefined) && (missing1 = "deadLetterId")){
-validate108.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data0.deadLetterId !== undefined){
-if(!(validate109(data0.deadLetterId, {instancePath:instancePath+"/path/deadLetterId",parentData:data0,parentDataProperty:"deadLetterId",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
-errors = vErrors.length;
-}
-}
-}
-}
-else {
-validate108.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.query !== undefined){
-let data2 = data.query;
-const _errs4 = errors;
-if(errors === _errs4){
-if(!(data2 && typeof data2 == "object" && !Array.isArray(data2))){
-validate108.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.headers !== undefined){
-let data3 = data.headers;
-const _errs6 = errors;
-if(errors === _errs6){
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-if(data3["x-correlation-id"] !== undefined){
-let data4 = data3["x-correlation-id"];
-const _errs8 = errors;
-if(typeof data4 !== "string"){
-let dataType0 = typeof data4;
-let coerced0 = undefined;
-if(dataType0 == 'object' && Array.isArray(data4) && data4.length == 1){
-data4 = data4[0];
-dataType0 = typeof data4;
-if(typeof data4 === "string"){
-coerced0 = data4;
-}
-}
-if(!(coerced0 !== undefined)){
-if(dataType0 == "number" || dataType0 == "boolean"){
-coerced0 = "" + data4;
-}
-else if(data4 === null){
-coerced0 = "";
-}
-else {
-validate108.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-if(coerced0 !== undefined){
-data4 = coerced0;
-if(data3 !== undefined){
-data3["x-correlation-id"] = coerced0;
-}
-}
-}
-if(errors === _errs8){
-if(typeof data4 === "string"){
-if(func1(data4) > 128){
-validate108.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
-return false;
-}
-else {
-if(!pattern3.test(data4)){
-validate108.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate108.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate108.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate108.errors = vErrors;
-return errors === 0;
-}
-validate108.evaluated = {"props":{"path":true,"query":true,"headers":true},"dynamicProps":false,"dynamicItems":false};
-
-export const replayDeadLetter_params = validate111;
-const schema60 = {"type":"object","properties":{"path":{"type":"object","properties":{"deadLetterId":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/DeadLetterId"}},"required":["deadLetterId"]},"query":{"type":"object","properties":{},"required":[]},"headers":{"type":"object","properties":{"x-correlation-id":{"type":"string","maxLength":128,"pattern":"^[A-Za-z0-9._:-]{1,128}$"}},"required":[]}},"required":["path","query","headers"],"$id":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml/ops/replayDeadLetter_params"};
-
-function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate112.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(typeof data !== "string"){
-let dataType0 = typeof data;
-let coerced0 = undefined;
-if(dataType0 == 'object' && Array.isArray(data) && data.length == 1){
-data = data[0];
-dataType0 = typeof data;
-if(typeof data === "string"){
-coerced0 = data;
-}
-}
-if(!(coerced0 !== undefined)){
-if(dataType0 == "number" || dataType0 == "boolean"){
-coerced0 = "" + data;
-}
-else if(data === null){
-coerced0 = "";
-}
-else {
-validate112.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-if(coerced0 !== undefined){
-data = coerced0;
-if(parentData !== undefined){
-parentData[parentDataProperty] = coerced0;
-}
-}
-}
-if(errors === 0){
-if(typeof data === "string"){
-if(!pattern37.test(data)){
-validate112.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^dlq_[0-9A-Za-z]{8,40}$"},message:"must match pattern \""+"^dlq_[0-9A-Za-z]{8,40}$"+"\""}];
-return false;
-}
-}
-}
-validate112.errors = vErrors;
-return errors === 0;
-}
-validate112.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-
-function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://concord.dev/contracts/openapi/platform/admin.v1.yaml/ops/replayDeadLetter_params" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate111.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.path === undefined) && (missing0 = "path")) || ((data.query === undefined) && (missing0 = "query"))) || ((data.headers === undefined) && (missing0 = "headers"))){
-validate111.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.path !== undefined){
-let data0 = data.path;
-const _errs1 = errors;
-if(errors === _errs1){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing1;
-if((data0.deadLetterId === undefined) && (missing1 = "deadLetterId")){
-validate111.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-if(data0.deadLetterId !== undefined){
-if(!(validate112(data0.deadLetterId, {instancePath:instancePath+"/path/deadLetterId",parentData:data0,parentDataProperty:"deadLetterId",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
-errors = vErrors.length;
-}
-}
-}
-}
-else {
-validate111.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.query !== undefined){
-let data2 = data.query;
-const _errs4 = errors;
-if(errors === _errs4){
-if(!(data2 && typeof data2 == "object" && !Array.isArray(data2))){
-validate111.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.headers !== undefined){
-let data3 = data.headers;
-const _errs6 = errors;
-if(errors === _errs6){
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-if(data3["x-correlation-id"] !== undefined){
-let data4 = data3["x-correlation-id"];
-const _errs8 = errors;
-if(typeof data4 !== "string"){
-let dataType0 = typeof data4;
-let coerced0 = undefined;
-if(dataType0 == 'object' && Array.isArray(data4) && data4.length == 1){
-data4 = data4[0];
-dataType0 = typeof data4;
-if(typeof data4 === "string"){
-coerced0 = data4;
-}
-}
-if(!(coerced0 !== undefined)){
-if(dataType0 == "number" || dataType0 == "boolean"){
-coerced0 = "" + data4;
-}
-else if(data4 === null){
-coerced0 = "";
-}
-else {
-validate111.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-if(coerced0 !== undefined){
-data4 = coerced0;
-if(data3 !== undefined){
-data3["x-correlation-id"] = coerced0;
-}
-}
-}
-if(errors === _errs8){
-if(typeof data4 === "string"){
-if(func1(data4) > 128){
-validate111.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
-return false;
-}
-else {
-if(!pattern3.test(data4)){
-validate111.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
-return false;
-}
-}
-}
-}
-}
-}
-else {
-validate111.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-else {
-validate111.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate111.errors = vErrors;
-return errors === 0;
-}
-validate111.evaluated = {"props":{"path":true,"query":true,"headers":true},"dynamicProps":false,"dynamicItems":false};
-
-export const getOpsSummary_params = validate114;
-const schema62 = {"type":"object","properties":{"path":{"type":"object","properties":{},"required":[]},"query":{"type":"object","properties":{},"required":[]},"headers":{"type":"object","properties":{"x-correlation-id":{"type":"string","maxLength":128,"pattern":"^[A-Za-z0-9._:-]{1,128}$"}},"required":[]}},"required":["path","query","headers"],"$id":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml/ops/getOpsSummary_params"};
-
-function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://concord.dev/contracts/openapi/platform/admin.v1.yaml/ops/getOpsSummary_params" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate114.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((data.path === undefined) && (missing0 = "path")) || ((data.query === undefined) && (missing0 = "query"))) || ((data.headers === undefined) && (missing0 = "headers"))){
-validate114.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.path !== undefined){
-let data0 = data.path;
-const _errs1 = errors;
-if(errors === _errs1){
 if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
-validate114.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate108.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4464,7 +4068,7 @@ let data1 = data.query;
 const _errs3 = errors;
 if(errors === _errs3){
 if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
-validate114.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate108.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4500,7 +4104,7 @@ else if(data3 === null){
 coerced0 = "";
 }
 else {
-validate114.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate108.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4514,12 +4118,12 @@ data2["x-correlation-id"] = coerced0;
 if(errors === _errs7){
 if(typeof data3 === "string"){
 if(func1(data3) > 128){
-validate114.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+validate108.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
 else {
 if(!pattern3.test(data3)){
-validate114.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
+validate108.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
 return false;
 }
 }
@@ -4528,7 +4132,7 @@ return false;
 }
 }
 else {
-validate114.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate108.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4542,23 +4146,24 @@ var valid0 = true;
 }
 }
 else {
-validate114.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate108.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate114.errors = vErrors;
+validate108.errors = vErrors;
 return errors === 0;
 }
-validate114.evaluated = {"props":{"path":true,"query":true,"headers":true},"dynamicProps":false,"dynamicItems":false};
+validate108.evaluated = {"props":{"path":true,"query":true,"headers":true},"dynamicProps":false,"dynamicItems":false};
 
-export const listSyncExceptions_params = validate115;
-const schema63 = {"type":"object","properties":{"path":{"type":"object","properties":{},"required":[]},"query":{"type":"object","properties":{"cursor":{"type":"string","maxLength":512},"limit":{"type":"integer","minimum":1,"maximum":100,"default":20},"workflow":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/SyncWorkflow"},"system":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/DownstreamSystem"}},"required":[]},"headers":{"type":"object","properties":{"x-correlation-id":{"type":"string","maxLength":128,"pattern":"^[A-Za-z0-9._:-]{1,128}$"}},"required":[]}},"required":["path","query","headers"],"$id":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml/ops/listSyncExceptions_params"};
-const schema64 = {"type":"string","enum":["order","return"]};
+export const getDeadLetter_params = validate109;
+const schema59 = {"type":"object","properties":{"path":{"type":"object","properties":{"deadLetterId":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/DeadLetterId"}},"required":["deadLetterId"]},"query":{"type":"object","properties":{},"required":[]},"headers":{"type":"object","properties":{"x-correlation-id":{"type":"string","maxLength":128,"pattern":"^[A-Za-z0-9._:-]{1,128}$"}},"required":[]}},"required":["path","query","headers"],"$id":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml/ops/getDeadLetter_params"};
+const schema60 = {"type":"string","pattern":"^dlq_[0-9A-Za-z]{8,40}$","example":"dlq_01JD3QD7F9H1K3M5P7R9T1V3X5"};
+const pattern38 = new RegExp("^dlq_[0-9A-Za-z]{8,40}$", "u");
 
-function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate110(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate116.evaluated;
+const evaluated0 = validate110.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4583,7 +4188,7 @@ else if(data === null){
 coerced0 = "";
 }
 else {
-validate116.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate110.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4594,21 +4199,168 @@ parentData[parentDataProperty] = coerced0;
 }
 }
 }
-if(!((data === "order") || (data === "return"))){
-validate116.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema64.enum},message:"must be equal to one of the allowed values"}];
+if(errors === 0){
+if(typeof data === "string"){
+if(!pattern38.test(data)){
+validate110.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^dlq_[0-9A-Za-z]{8,40}$"},message:"must match pattern \""+"^dlq_[0-9A-Za-z]{8,40}$"+"\""}];
 return false;
 }
-validate116.errors = vErrors;
+}
+}
+validate110.errors = vErrors;
 return errors === 0;
 }
-validate116.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate110.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema65 = {"type":"string","enum":["erp","wms","pos"]};
 
-function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://concord.dev/contracts/openapi/platform/admin.v1.yaml/ops/getDeadLetter_params" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate118.evaluated;
+const evaluated0 = validate109.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.path === undefined) && (missing0 = "path")) || ((data.query === undefined) && (missing0 = "query"))) || ((data.headers === undefined) && (missing0 = "headers"))){
+validate109.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.path !== undefined){
+let data0 = data.path;
+const _errs1 = errors;
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if((data0.deadLetterId === undefined) && (missing1 = "deadLetterId")){
+validate109.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data0.deadLetterId !== undefined){
+if(!(validate110(data0.deadLetterId, {instancePath:instancePath+"/path/deadLetterId",parentData:data0,parentDataProperty:"deadLetterId",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+else {
+validate109.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.query !== undefined){
+let data2 = data.query;
+const _errs4 = errors;
+if(errors === _errs4){
+if(!(data2 && typeof data2 == "object" && !Array.isArray(data2))){
+validate109.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.headers !== undefined){
+let data3 = data.headers;
+const _errs6 = errors;
+if(errors === _errs6){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3["x-correlation-id"] !== undefined){
+let data4 = data3["x-correlation-id"];
+const _errs8 = errors;
+if(typeof data4 !== "string"){
+let dataType0 = typeof data4;
+let coerced0 = undefined;
+if(dataType0 == 'object' && Array.isArray(data4) && data4.length == 1){
+data4 = data4[0];
+dataType0 = typeof data4;
+if(typeof data4 === "string"){
+coerced0 = data4;
+}
+}
+if(!(coerced0 !== undefined)){
+if(dataType0 == "number" || dataType0 == "boolean"){
+coerced0 = "" + data4;
+}
+else if(data4 === null){
+coerced0 = "";
+}
+else {
+validate109.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+if(coerced0 !== undefined){
+data4 = coerced0;
+if(data3 !== undefined){
+data3["x-correlation-id"] = coerced0;
+}
+}
+}
+if(errors === _errs8){
+if(typeof data4 === "string"){
+if(func1(data4) > 128){
+validate109.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
+}
+else {
+if(!pattern3.test(data4)){
+validate109.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate109.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate109.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate109.errors = vErrors;
+return errors === 0;
+}
+validate109.evaluated = {"props":{"path":true,"query":true,"headers":true},"dynamicProps":false,"dynamicItems":false};
+
+export const replayDeadLetter_params = validate112;
+const schema61 = {"type":"object","properties":{"path":{"type":"object","properties":{"deadLetterId":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/DeadLetterId"}},"required":["deadLetterId"]},"query":{"type":"object","properties":{},"required":[]},"headers":{"type":"object","properties":{"x-correlation-id":{"type":"string","maxLength":128,"pattern":"^[A-Za-z0-9._:-]{1,128}$"}},"required":[]}},"required":["path","query","headers"],"$id":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml/ops/replayDeadLetter_params"};
+
+function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate113.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4633,7 +4385,7 @@ else if(data === null){
 coerced0 = "";
 }
 else {
-validate118.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate113.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4644,18 +4396,166 @@ parentData[parentDataProperty] = coerced0;
 }
 }
 }
-if(!(((data === "erp") || (data === "wms")) || (data === "pos"))){
-validate118.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema65.enum},message:"must be equal to one of the allowed values"}];
+if(errors === 0){
+if(typeof data === "string"){
+if(!pattern38.test(data)){
+validate113.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^dlq_[0-9A-Za-z]{8,40}$"},message:"must match pattern \""+"^dlq_[0-9A-Za-z]{8,40}$"+"\""}];
 return false;
 }
-validate118.errors = vErrors;
+}
+}
+validate113.errors = vErrors;
 return errors === 0;
 }
-validate118.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate113.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
+
+function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://concord.dev/contracts/openapi/platform/admin.v1.yaml/ops/replayDeadLetter_params" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate112.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.path === undefined) && (missing0 = "path")) || ((data.query === undefined) && (missing0 = "query"))) || ((data.headers === undefined) && (missing0 = "headers"))){
+validate112.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.path !== undefined){
+let data0 = data.path;
+const _errs1 = errors;
+if(errors === _errs1){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if((data0.deadLetterId === undefined) && (missing1 = "deadLetterId")){
+validate112.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+if(data0.deadLetterId !== undefined){
+if(!(validate113(data0.deadLetterId, {instancePath:instancePath+"/path/deadLetterId",parentData:data0,parentDataProperty:"deadLetterId",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+else {
+validate112.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.query !== undefined){
+let data2 = data.query;
+const _errs4 = errors;
+if(errors === _errs4){
+if(!(data2 && typeof data2 == "object" && !Array.isArray(data2))){
+validate112.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.headers !== undefined){
+let data3 = data.headers;
+const _errs6 = errors;
+if(errors === _errs6){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3["x-correlation-id"] !== undefined){
+let data4 = data3["x-correlation-id"];
+const _errs8 = errors;
+if(typeof data4 !== "string"){
+let dataType0 = typeof data4;
+let coerced0 = undefined;
+if(dataType0 == 'object' && Array.isArray(data4) && data4.length == 1){
+data4 = data4[0];
+dataType0 = typeof data4;
+if(typeof data4 === "string"){
+coerced0 = data4;
+}
+}
+if(!(coerced0 !== undefined)){
+if(dataType0 == "number" || dataType0 == "boolean"){
+coerced0 = "" + data4;
+}
+else if(data4 === null){
+coerced0 = "";
+}
+else {
+validate112.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+if(coerced0 !== undefined){
+data4 = coerced0;
+if(data3 !== undefined){
+data3["x-correlation-id"] = coerced0;
+}
+}
+}
+if(errors === _errs8){
+if(typeof data4 === "string"){
+if(func1(data4) > 128){
+validate112.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
+}
+else {
+if(!pattern3.test(data4)){
+validate112.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate112.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate112.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate112.errors = vErrors;
+return errors === 0;
+}
+validate112.evaluated = {"props":{"path":true,"query":true,"headers":true},"dynamicProps":false,"dynamicItems":false};
+
+export const getOpsSummary_params = validate115;
+const schema63 = {"type":"object","properties":{"path":{"type":"object","properties":{},"required":[]},"query":{"type":"object","properties":{},"required":[]},"headers":{"type":"object","properties":{"x-correlation-id":{"type":"string","maxLength":128,"pattern":"^[A-Za-z0-9._:-]{1,128}$"}},"required":[]}},"required":["path","query","headers"],"$id":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml/ops/getOpsSummary_params"};
 
 function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://concord.dev/contracts/openapi/platform/admin.v1.yaml/ops/listSyncExceptions_params" */;
+/*# sourceURL="https://concord.dev/contracts/openapi/platform/admin.v1.yaml/ops/getOpsSummary_params" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate115.evaluated;
@@ -4692,6 +4592,235 @@ if(data.query !== undefined){
 let data1 = data.query;
 const _errs3 = errors;
 if(errors === _errs3){
+if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+validate115.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.headers !== undefined){
+let data2 = data.headers;
+const _errs5 = errors;
+if(errors === _errs5){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2["x-correlation-id"] !== undefined){
+let data3 = data2["x-correlation-id"];
+const _errs7 = errors;
+if(typeof data3 !== "string"){
+let dataType0 = typeof data3;
+let coerced0 = undefined;
+if(dataType0 == 'object' && Array.isArray(data3) && data3.length == 1){
+data3 = data3[0];
+dataType0 = typeof data3;
+if(typeof data3 === "string"){
+coerced0 = data3;
+}
+}
+if(!(coerced0 !== undefined)){
+if(dataType0 == "number" || dataType0 == "boolean"){
+coerced0 = "" + data3;
+}
+else if(data3 === null){
+coerced0 = "";
+}
+else {
+validate115.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+if(coerced0 !== undefined){
+data3 = coerced0;
+if(data2 !== undefined){
+data2["x-correlation-id"] = coerced0;
+}
+}
+}
+if(errors === _errs7){
+if(typeof data3 === "string"){
+if(func1(data3) > 128){
+validate115.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+return false;
+}
+else {
+if(!pattern3.test(data3)){
+validate115.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
+return false;
+}
+}
+}
+}
+}
+}
+else {
+validate115.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate115.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate115.errors = vErrors;
+return errors === 0;
+}
+validate115.evaluated = {"props":{"path":true,"query":true,"headers":true},"dynamicProps":false,"dynamicItems":false};
+
+export const listSyncExceptions_params = validate116;
+const schema64 = {"type":"object","properties":{"path":{"type":"object","properties":{},"required":[]},"query":{"type":"object","properties":{"cursor":{"type":"string","maxLength":512},"limit":{"type":"integer","minimum":1,"maximum":100,"default":20},"workflow":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/SyncWorkflow"},"system":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/DownstreamSystem"}},"required":[]},"headers":{"type":"object","properties":{"x-correlation-id":{"type":"string","maxLength":128,"pattern":"^[A-Za-z0-9._:-]{1,128}$"}},"required":[]}},"required":["path","query","headers"],"$id":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml/ops/listSyncExceptions_params"};
+const schema65 = {"type":"string","enum":["order","return"]};
+
+function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate117.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data !== "string"){
+let dataType0 = typeof data;
+let coerced0 = undefined;
+if(dataType0 == 'object' && Array.isArray(data) && data.length == 1){
+data = data[0];
+dataType0 = typeof data;
+if(typeof data === "string"){
+coerced0 = data;
+}
+}
+if(!(coerced0 !== undefined)){
+if(dataType0 == "number" || dataType0 == "boolean"){
+coerced0 = "" + data;
+}
+else if(data === null){
+coerced0 = "";
+}
+else {
+validate117.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+if(coerced0 !== undefined){
+data = coerced0;
+if(parentData !== undefined){
+parentData[parentDataProperty] = coerced0;
+}
+}
+}
+if(!((data === "order") || (data === "return"))){
+validate117.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema65.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+validate117.errors = vErrors;
+return errors === 0;
+}
+validate117.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+const schema66 = {"type":"string","enum":["erp","wms","pos"]};
+
+function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate119.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data !== "string"){
+let dataType0 = typeof data;
+let coerced0 = undefined;
+if(dataType0 == 'object' && Array.isArray(data) && data.length == 1){
+data = data[0];
+dataType0 = typeof data;
+if(typeof data === "string"){
+coerced0 = data;
+}
+}
+if(!(coerced0 !== undefined)){
+if(dataType0 == "number" || dataType0 == "boolean"){
+coerced0 = "" + data;
+}
+else if(data === null){
+coerced0 = "";
+}
+else {
+validate119.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+if(coerced0 !== undefined){
+data = coerced0;
+if(parentData !== undefined){
+parentData[parentDataProperty] = coerced0;
+}
+}
+}
+if(!(((data === "erp") || (data === "wms")) || (data === "pos"))){
+validate119.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema66.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+validate119.errors = vErrors;
+return errors === 0;
+}
+validate119.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+
+function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://concord.dev/contracts/openapi/platform/admin.v1.yaml/ops/listSyncExceptions_params" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate116.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.path === undefined) && (missing0 = "path")) || ((data.query === undefined) && (missing0 = "query"))) || ((data.headers === undefined) && (missing0 = "headers"))){
+validate116.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.path !== undefined){
+let data0 = data.path;
+const _errs1 = errors;
+if(errors === _errs1){
+if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
+validate116.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.query !== undefined){
+let data1 = data.query;
+const _errs3 = errors;
+if(errors === _errs3){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.limit === undefined){
 data1.limit = 20;
@@ -4717,7 +4846,7 @@ else if(data2 === null){
 coerced0 = "";
 }
 else {
-validate115.errors = [{instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate116.errors = [{instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4731,7 +4860,7 @@ data1["cursor"] = coerced0;
 if(errors === _errs5){
 if(typeof data2 === "string"){
 if(func1(data2) > 512){
-validate115.errors = [{instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
+validate116.errors = [{instancePath:instancePath+"/query/cursor",schemaPath:"#/properties/query/properties/cursor/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters"}];
 return false;
 }
 }
@@ -4760,7 +4889,7 @@ if(dataType1 === "boolean" || data3 === null
 coerced1 = +data3;
 }
 else {
-validate115.errors = [{instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate116.errors = [{instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 }
@@ -4774,12 +4903,12 @@ data1["limit"] = coerced1;
 if(errors === _errs7){
 if((typeof data3 == "number") && (isFinite(data3))){
 if(data3 > 100 || isNaN(data3)){
-validate115.errors = [{instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+validate116.errors = [{instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
 return false;
 }
 else {
 if(data3 < 1 || isNaN(data3)){
-validate115.errors = [{instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate116.errors = [{instancePath:instancePath+"/query/limit",schemaPath:"#/properties/query/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -4789,8 +4918,8 @@ var valid1 = _errs7 === errors;
 if(valid1){
 if(data1.workflow !== undefined){
 const _errs9 = errors;
-if(!(validate116(data1.workflow, {instancePath:instancePath+"/query/workflow",parentData:data1,parentDataProperty:"workflow",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
+if(!(validate117(data1.workflow, {instancePath:instancePath+"/query/workflow",parentData:data1,parentDataProperty:"workflow",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs9 === errors;
@@ -4801,8 +4930,8 @@ var valid1 = true;
 if(valid1){
 if(data1.system !== undefined){
 const _errs10 = errors;
-if(!(validate118(data1.system, {instancePath:instancePath+"/query/system",parentData:data1,parentDataProperty:"system",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
+if(!(validate119(data1.system, {instancePath:instancePath+"/query/system",parentData:data1,parentDataProperty:"system",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs10 === errors;
@@ -4815,7 +4944,7 @@ var valid1 = true;
 }
 }
 else {
-validate115.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate116.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4851,7 +4980,7 @@ else if(data7 === null){
 coerced2 = "";
 }
 else {
-validate115.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate116.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4865,12 +4994,12 @@ data6["x-correlation-id"] = coerced2;
 if(errors === _errs13){
 if(typeof data7 === "string"){
 if(func1(data7) > 128){
-validate115.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+validate116.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
 else {
 if(!pattern3.test(data7)){
-validate115.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
+validate116.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
 return false;
 }
 }
@@ -4879,7 +5008,7 @@ return false;
 }
 }
 else {
-validate115.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate116.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -4893,24 +5022,24 @@ var valid0 = true;
 }
 }
 else {
-validate115.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate116.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate115.errors = vErrors;
+validate116.errors = vErrors;
 return errors === 0;
 }
-validate115.evaluated = {"props":{"path":true,"query":true,"headers":true},"dynamicProps":false,"dynamicItems":false};
+validate116.evaluated = {"props":{"path":true,"query":true,"headers":true},"dynamicProps":false,"dynamicItems":false};
 
-export const retrySyncException_params = validate120;
-const schema66 = {"type":"object","properties":{"path":{"type":"object","properties":{"exceptionId":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/SyncExceptionId"}},"required":["exceptionId"]},"query":{"type":"object","properties":{},"required":[]},"headers":{"type":"object","properties":{"x-correlation-id":{"type":"string","maxLength":128,"pattern":"^[A-Za-z0-9._:-]{1,128}$"}},"required":[]}},"required":["path","query","headers"],"$id":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml/ops/retrySyncException_params"};
-const schema67 = {"type":"string","description":"`osj_` and the id of an order sync, or `rtj_` and the id of a return job.","pattern":"^(osj|rtj)_[1-9][0-9]{0,17}$","example":"rtj_42"};
-const pattern43 = new RegExp("^(osj|rtj)_[1-9][0-9]{0,17}$", "u");
+export const retrySyncException_params = validate121;
+const schema67 = {"type":"object","properties":{"path":{"type":"object","properties":{"exceptionId":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/SyncExceptionId"}},"required":["exceptionId"]},"query":{"type":"object","properties":{},"required":[]},"headers":{"type":"object","properties":{"x-correlation-id":{"type":"string","maxLength":128,"pattern":"^[A-Za-z0-9._:-]{1,128}$"}},"required":[]}},"required":["path","query","headers"],"$id":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml/ops/retrySyncException_params"};
+const schema68 = {"type":"string","description":"`osj_` and the id of an order sync, or `rtj_` and the id of a return job.","pattern":"^(osj|rtj)_[1-9][0-9]{0,17}$","example":"rtj_42"};
+const pattern44 = new RegExp("^(osj|rtj)_[1-9][0-9]{0,17}$", "u");
 
-function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate121.evaluated;
+const evaluated0 = validate122.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4935,7 +5064,7 @@ else if(data === null){
 coerced0 = "";
 }
 else {
-validate121.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate122.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4948,23 +5077,23 @@ parentData[parentDataProperty] = coerced0;
 }
 if(errors === 0){
 if(typeof data === "string"){
-if(!pattern43.test(data)){
-validate121.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^(osj|rtj)_[1-9][0-9]{0,17}$"},message:"must match pattern \""+"^(osj|rtj)_[1-9][0-9]{0,17}$"+"\""}];
+if(!pattern44.test(data)){
+validate122.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^(osj|rtj)_[1-9][0-9]{0,17}$"},message:"must match pattern \""+"^(osj|rtj)_[1-9][0-9]{0,17}$"+"\""}];
 return false;
 }
 }
 }
-validate121.errors = vErrors;
+validate122.errors = vErrors;
 return errors === 0;
 }
-validate121.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate122.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://concord.dev/contracts/openapi/platform/admin.v1.yaml/ops/retrySyncException_params" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate120.evaluated;
+const evaluated0 = validate121.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4975,7 +5104,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.path === undefined) && (missing0 = "path")) || ((data.query === undefined) && (missing0 = "query"))) || ((data.headers === undefined) && (missing0 = "headers"))){
-validate120.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate121.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -4986,20 +5115,20 @@ if(errors === _errs1){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing1;
 if((data0.exceptionId === undefined) && (missing1 = "exceptionId")){
-validate120.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate121.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 if(data0.exceptionId !== undefined){
-if(!(validate121(data0.exceptionId, {instancePath:instancePath+"/path/exceptionId",parentData:data0,parentDataProperty:"exceptionId",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
+if(!(validate122(data0.exceptionId, {instancePath:instancePath+"/path/exceptionId",parentData:data0,parentDataProperty:"exceptionId",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
 errors = vErrors.length;
 }
 }
 }
 }
 else {
-validate120.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate121.errors = [{instancePath:instancePath+"/path",schemaPath:"#/properties/path/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5014,7 +5143,7 @@ let data2 = data.query;
 const _errs4 = errors;
 if(errors === _errs4){
 if(!(data2 && typeof data2 == "object" && !Array.isArray(data2))){
-validate120.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate121.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5050,7 +5179,7 @@ else if(data4 === null){
 coerced0 = "";
 }
 else {
-validate120.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate121.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5064,12 +5193,12 @@ data3["x-correlation-id"] = coerced0;
 if(errors === _errs8){
 if(typeof data4 === "string"){
 if(func1(data4) > 128){
-validate120.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
+validate121.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"}];
 return false;
 }
 else {
 if(!pattern3.test(data4)){
-validate120.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
+validate121.errors = [{instancePath:instancePath+"/headers/x-correlation-id",schemaPath:"#/properties/headers/properties/x-correlation-id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._:-]{1,128}$"},message:"must match pattern \""+"^[A-Za-z0-9._:-]{1,128}$"+"\""}];
 return false;
 }
 }
@@ -5078,7 +5207,7 @@ return false;
 }
 }
 else {
-validate120.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate121.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5092,13 +5221,13 @@ var valid0 = true;
 }
 }
 else {
-validate120.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate121.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate120.errors = vErrors;
+validate121.errors = vErrors;
 return errors === 0;
 }
-validate120.evaluated = {"props":{"path":true,"query":true,"headers":true},"dynamicProps":false,"dynamicItems":false};
+validate121.evaluated = {"props":{"path":true,"query":true,"headers":true},"dynamicProps":false,"dynamicItems":false};
 
 

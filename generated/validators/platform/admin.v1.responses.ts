@@ -2626,16 +2626,271 @@ return errors === 0;
 }
 validate113.evaluated = {"props":{"items":true},"dynamicProps":false,"dynamicItems":false};
 
-export const listDeadLetters_response_200 = validate118;
-const schema46 = {"type":"object","required":["items","nextCursor"],"properties":{"items":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/DeadLetter"}},"nextCursor":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/NextCursor"}}};
-const schema47 = {"type":"object","description":"An event one consumer kept failing on, after its retries were spent.","required":["id","eventId","eventType","subject","consumer","reason","attempts","payload","firstFailedAt","lastFailedAt","status"],"properties":{"id":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/DeadLetterId"},"eventId":{"type":"string","maxLength":128,"description":"The CloudEvents `id` (also the NATS `Nats-Msg-Id`)."},"eventType":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/EventType"},"source":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/EventSource"},"subject":{"type":"string","maxLength":200,"description":"The CloudEvents `subject`: the aggregate's id."},"consumer":{"type":"string","maxLength":100,"description":"The consuming service that failed, e.g. `erp-sync`."},"reason":{"type":"string","maxLength":2000,"description":"The last failure."},"attempts":{"type":"integer","minimum":1,"maximum":2147483647},"payload":{"type":"object","description":"The event as published, a CloudEvents 1.0 structured JSON envelope."},"firstFailedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"lastFailedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"replayedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"status":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/DeadLetterStatus"}}};
-const schema48 = {"type":"string","pattern":"^dlq_[0-9A-Za-z]{8,40}$","example":"dlq_01JD3QD7F9H1K3M5P7R9T1V3X5"};
-const pattern9 = new RegExp("^dlq_[0-9A-Za-z]{8,40}$", "u");
+export const resetSandbox_response_200 = validate118;
+const schema46 = {"type":"object","required":["orders","reservations","returns","idempotencyKeys","stockPositions"],"properties":{"orders":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"Orders removed, with their sync jobs and fulfilment groups."},"reservations":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"Reservations removed."},"returns":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"Returns removed, with their jobs."},"idempotencyKeys":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"Idempotency keys of the partner's apps removed."},"stockPositions":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"Demo stock positions restored to their seed values."}}};
 
-function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate120.evaluated;
+const evaluated0 = validate118.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.orders === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "orders"},message:"must have required property '"+"orders"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.reservations === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reservations"},message:"must have required property '"+"reservations"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.returns === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "returns"},message:"must have required property '"+"returns"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.idempotencyKeys === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "idempotencyKeys"},message:"must have required property '"+"idempotencyKeys"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.stockPositions === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "stockPositions"},message:"must have required property '"+"stockPositions"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data.orders !== undefined){
+let data0 = data.orders;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err5 = {instancePath:instancePath+"/orders",schemaPath:"#/properties/orders/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 9007199254740991 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/orders",schemaPath:"#/properties/orders/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data0 < 0 || isNaN(data0)){
+const err7 = {instancePath:instancePath+"/orders",schemaPath:"#/properties/orders/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+if(data.reservations !== undefined){
+let data1 = data.reservations;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+const err8 = {instancePath:instancePath+"/reservations",schemaPath:"#/properties/reservations/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 > 9007199254740991 || isNaN(data1)){
+const err9 = {instancePath:instancePath+"/reservations",schemaPath:"#/properties/reservations/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(data1 < 0 || isNaN(data1)){
+const err10 = {instancePath:instancePath+"/reservations",schemaPath:"#/properties/reservations/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+if(data.returns !== undefined){
+let data2 = data.returns;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err11 = {instancePath:instancePath+"/returns",schemaPath:"#/properties/returns/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 > 9007199254740991 || isNaN(data2)){
+const err12 = {instancePath:instancePath+"/returns",schemaPath:"#/properties/returns/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data2 < 0 || isNaN(data2)){
+const err13 = {instancePath:instancePath+"/returns",schemaPath:"#/properties/returns/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+if(data.idempotencyKeys !== undefined){
+let data3 = data.idempotencyKeys;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+const err14 = {instancePath:instancePath+"/idempotencyKeys",schemaPath:"#/properties/idempotencyKeys/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 > 9007199254740991 || isNaN(data3)){
+const err15 = {instancePath:instancePath+"/idempotencyKeys",schemaPath:"#/properties/idempotencyKeys/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(data3 < 0 || isNaN(data3)){
+const err16 = {instancePath:instancePath+"/idempotencyKeys",schemaPath:"#/properties/idempotencyKeys/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+if(data.stockPositions !== undefined){
+let data4 = data.stockPositions;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err17 = {instancePath:instancePath+"/stockPositions",schemaPath:"#/properties/stockPositions/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 > 9007199254740991 || isNaN(data4)){
+const err18 = {instancePath:instancePath+"/stockPositions",schemaPath:"#/properties/stockPositions/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(data4 < 0 || isNaN(data4)){
+const err19 = {instancePath:instancePath+"/stockPositions",schemaPath:"#/properties/stockPositions/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+validate118.errors = vErrors;
+return errors === 0;
+}
+validate118.evaluated = {"props":{"orders":true,"reservations":true,"returns":true,"idempotencyKeys":true,"stockPositions":true},"dynamicProps":false,"dynamicItems":false};
+
+export const listDeadLetters_response_200 = validate119;
+const schema47 = {"type":"object","required":["items","nextCursor"],"properties":{"items":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/DeadLetter"}},"nextCursor":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/NextCursor"}}};
+const schema48 = {"type":"object","description":"An event one consumer kept failing on, after its retries were spent.","required":["id","eventId","eventType","subject","consumer","reason","attempts","payload","firstFailedAt","lastFailedAt","status"],"properties":{"id":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/DeadLetterId"},"eventId":{"type":"string","maxLength":128,"description":"The CloudEvents `id` (also the NATS `Nats-Msg-Id`)."},"eventType":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/EventType"},"source":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/EventSource"},"subject":{"type":"string","maxLength":200,"description":"The CloudEvents `subject`: the aggregate's id."},"consumer":{"type":"string","maxLength":100,"description":"The consuming service that failed, e.g. `erp-sync`."},"reason":{"type":"string","maxLength":2000,"description":"The last failure."},"attempts":{"type":"integer","minimum":1,"maximum":2147483647},"payload":{"type":"object","description":"The event as published, a CloudEvents 1.0 structured JSON envelope."},"firstFailedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"lastFailedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"replayedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"status":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/DeadLetterStatus"}}};
+const schema49 = {"type":"string","pattern":"^dlq_[0-9A-Za-z]{8,40}$","example":"dlq_01JD3QD7F9H1K3M5P7R9T1V3X5"};
+const pattern9 = new RegExp("^dlq_[0-9A-Za-z]{8,40}$", "u");
+
+function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate121.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2664,18 +2919,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate120.errors = vErrors;
+validate121.errors = vErrors;
 return errors === 0;
 }
-validate120.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate121.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema49 = {"type":"string","pattern":"^[a-z][a-z0-9-]*(\\.[a-z][a-z0-9-]*)+$","description":"A CloudEvents `type` from the event catalogue (`asyncapi/events.yaml`), e.g. `order.created`.","example":"order.created"};
+const schema50 = {"type":"string","pattern":"^[a-z][a-z0-9-]*(\\.[a-z][a-z0-9-]*)+$","description":"A CloudEvents `type` from the event catalogue (`asyncapi/events.yaml`), e.g. `order.created`.","example":"order.created"};
 const pattern10 = new RegExp("^[a-z][a-z0-9-]*(\\.[a-z][a-z0-9-]*)+$", "u");
 
-function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate122.evaluated;
+const evaluated0 = validate123.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2704,17 +2959,17 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate122.errors = vErrors;
+validate123.errors = vErrors;
 return errors === 0;
 }
-validate122.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate123.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema50 = {"type":"string","maxLength":200,"description":"A CloudEvents `source`, e.g. `/concord/orders`.","example":"/concord/orders"};
+const schema51 = {"type":"string","maxLength":200,"description":"A CloudEvents `source`, e.g. `/concord/orders`.","example":"/concord/orders"};
 
-function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate124.evaluated;
+const evaluated0 = validate125.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2743,17 +2998,17 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate124.errors = vErrors;
+validate125.errors = vErrors;
 return errors === 0;
 }
-validate124.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate125.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema51 = {"type":"string","enum":["pending","replayed"]};
+const schema52 = {"type":"string","enum":["pending","replayed"]};
 
-function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate129.evaluated;
+const evaluated0 = validate130.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2771,7 +3026,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((data === "pending") || (data === "replayed"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema51.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema52.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2780,16 +3035,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate129.errors = vErrors;
+validate130.errors = vErrors;
 return errors === 0;
 }
-validate129.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate130.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate119.evaluated;
+const evaluated0 = validate120.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2908,8 +3163,8 @@ vErrors.push(err10);
 errors++;
 }
 if(data.id !== undefined){
-if(!(validate120(data.id, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
+if(!(validate121(data.id, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
 errors = vErrors.length;
 }
 }
@@ -2939,14 +3194,14 @@ errors++;
 }
 }
 if(data.eventType !== undefined){
-if(!(validate122(data.eventType, {instancePath:instancePath+"/eventType",parentData:data,parentDataProperty:"eventType",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
+if(!(validate123(data.eventType, {instancePath:instancePath+"/eventType",parentData:data,parentDataProperty:"eventType",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
 errors = vErrors.length;
 }
 }
 if(data.source !== undefined){
-if(!(validate124(data.source, {instancePath:instancePath+"/source",parentData:data,parentDataProperty:"source",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+if(!(validate125(data.source, {instancePath:instancePath+"/source",parentData:data,parentDataProperty:"source",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
 errors = vErrors.length;
 }
 }
@@ -3092,8 +3347,8 @@ errors = vErrors.length;
 }
 }
 if(data.status !== undefined){
-if(!(validate129(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
+if(!(validate130(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
 errors = vErrors.length;
 }
 }
@@ -3108,16 +3363,16 @@ vErrors.push(err23);
 }
 errors++;
 }
-validate119.errors = vErrors;
+validate120.errors = vErrors;
 return errors === 0;
 }
-validate119.evaluated = {"props":{"id":true,"eventId":true,"eventType":true,"source":true,"subject":true,"consumer":true,"reason":true,"attempts":true,"payload":true,"firstFailedAt":true,"lastFailedAt":true,"replayedAt":true,"status":true},"dynamicProps":false,"dynamicItems":false};
+validate120.evaluated = {"props":{"id":true,"eventId":true,"eventType":true,"source":true,"subject":true,"consumer":true,"reason":true,"attempts":true,"payload":true,"firstFailedAt":true,"lastFailedAt":true,"replayedAt":true,"status":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate118.evaluated;
+const evaluated0 = validate119.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3150,8 +3405,8 @@ let data0 = data.items;
 if(Array.isArray(data0)){
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate119(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+if(!(validate120(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
 errors = vErrors.length;
 }
 }
@@ -3184,18 +3439,18 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate118.errors = vErrors;
+validate119.errors = vErrors;
 return errors === 0;
 }
-validate118.evaluated = {"props":{"items":true,"nextCursor":true},"dynamicProps":false,"dynamicItems":false};
+validate119.evaluated = {"props":{"items":true,"nextCursor":true},"dynamicProps":false,"dynamicItems":false};
 
-export const replayAllDeadLetters_response_200 = validate133;
-const schema52 = {"type":"object","required":["matched","replayed","failed"],"properties":{"matched":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"Pending dead letters that matched the filters."},"replayed":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"Handled by their consumer this time; now `replayed`."},"failed":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"Failed again; still `pending`."}}};
+export const replayAllDeadLetters_response_200 = validate134;
+const schema53 = {"type":"object","required":["matched","replayed","failed"],"properties":{"matched":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"Pending dead letters that matched the filters."},"replayed":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"Handled by their consumer this time; now `replayed`."},"failed":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"Failed again; still `pending`."}}};
 
-function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate134(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate133.evaluated;
+const evaluated0 = validate134.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3349,17 +3604,17 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate133.errors = vErrors;
+validate134.errors = vErrors;
 return errors === 0;
 }
-validate133.evaluated = {"props":{"matched":true,"replayed":true,"failed":true},"dynamicProps":false,"dynamicItems":false};
+validate134.evaluated = {"props":{"matched":true,"replayed":true,"failed":true},"dynamicProps":false,"dynamicItems":false};
 
-export const getDeadLetter_response_200 = validate134;
+export const getDeadLetter_response_200 = validate135;
 
-function validate134(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate135(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate134.evaluated;
+const evaluated0 = validate135.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3478,8 +3733,8 @@ vErrors.push(err10);
 errors++;
 }
 if(data.id !== undefined){
-if(!(validate120(data.id, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
+if(!(validate121(data.id, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
 errors = vErrors.length;
 }
 }
@@ -3509,14 +3764,14 @@ errors++;
 }
 }
 if(data.eventType !== undefined){
-if(!(validate122(data.eventType, {instancePath:instancePath+"/eventType",parentData:data,parentDataProperty:"eventType",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
+if(!(validate123(data.eventType, {instancePath:instancePath+"/eventType",parentData:data,parentDataProperty:"eventType",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
 errors = vErrors.length;
 }
 }
 if(data.source !== undefined){
-if(!(validate124(data.source, {instancePath:instancePath+"/source",parentData:data,parentDataProperty:"source",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+if(!(validate125(data.source, {instancePath:instancePath+"/source",parentData:data,parentDataProperty:"source",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
 errors = vErrors.length;
 }
 }
@@ -3662,8 +3917,8 @@ errors = vErrors.length;
 }
 }
 if(data.status !== undefined){
-if(!(validate129(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
+if(!(validate130(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
 errors = vErrors.length;
 }
 }
@@ -3678,18 +3933,18 @@ vErrors.push(err23);
 }
 errors++;
 }
-validate134.errors = vErrors;
+validate135.errors = vErrors;
 return errors === 0;
 }
-validate134.evaluated = {"props":{"id":true,"eventId":true,"eventType":true,"source":true,"subject":true,"consumer":true,"reason":true,"attempts":true,"payload":true,"firstFailedAt":true,"lastFailedAt":true,"replayedAt":true,"status":true},"dynamicProps":false,"dynamicItems":false};
+validate135.evaluated = {"props":{"id":true,"eventId":true,"eventType":true,"source":true,"subject":true,"consumer":true,"reason":true,"attempts":true,"payload":true,"firstFailedAt":true,"lastFailedAt":true,"replayedAt":true,"status":true},"dynamicProps":false,"dynamicItems":false};
 
-export const getOpsSummary_response_200 = validate142;
-const schema54 = {"type":"object","required":["ordersAwaitingErp","ordersInException","returnsPendingDisposition","refundExceptions","deadLetters","outboxBacklog"],"properties":{"ordersAwaitingErp":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"Orders whose ERP sync is pending, in progress or retrying."},"ordersInException":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"Orders with any system sync in `exception`."},"returnsPendingDisposition":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"Returns received or inspected but not yet dispositioned."},"refundExceptions":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"Refunds in `exception` (e.g. the ERP credit memo could not be posted)."},"deadLetters":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"Dead letters still `pending`."},"outboxBacklog":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"Outbox events not yet published to the event bus."},"generatedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
+export const getOpsSummary_response_200 = validate143;
+const schema55 = {"type":"object","required":["ordersAwaitingErp","ordersInException","returnsPendingDisposition","refundExceptions","deadLetters","outboxBacklog"],"properties":{"ordersAwaitingErp":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"Orders whose ERP sync is pending, in progress or retrying."},"ordersInException":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"Orders with any system sync in `exception`."},"returnsPendingDisposition":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"Returns received or inspected but not yet dispositioned."},"refundExceptions":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"Refunds in `exception` (e.g. the ERP credit memo could not be posted)."},"deadLetters":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"Dead letters still `pending`."},"outboxBacklog":{"type":"integer","minimum":0,"maximum":9007199254740991,"description":"Outbox events not yet published to the event bus."},"generatedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
 
-function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate143(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate142.evaluated;
+const evaluated0 = validate143.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3984,21 +4239,21 @@ vErrors.push(err24);
 }
 errors++;
 }
-validate142.errors = vErrors;
+validate143.errors = vErrors;
 return errors === 0;
 }
-validate142.evaluated = {"props":{"ordersAwaitingErp":true,"ordersInException":true,"returnsPendingDisposition":true,"refundExceptions":true,"deadLetters":true,"outboxBacklog":true,"generatedAt":true},"dynamicProps":false,"dynamicItems":false};
+validate143.evaluated = {"props":{"ordersAwaitingErp":true,"ordersInException":true,"returnsPendingDisposition":true,"refundExceptions":true,"deadLetters":true,"outboxBacklog":true,"generatedAt":true},"dynamicProps":false,"dynamicItems":false};
 
-export const listSyncExceptions_response_200 = validate144;
-const schema55 = {"type":"object","required":["items","nextCursor"],"properties":{"items":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/SyncException"}},"nextCursor":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/NextCursor"}}};
-const schema56 = {"type":"object","description":"A downstream call of order intake or of the returns workflow, kept while it is in exception.","required":["id","workflow","subjectId","system","action","status","attempts","updatedAt"],"properties":{"id":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/SyncExceptionId"},"workflow":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/SyncWorkflow"},"subjectId":{"type":"string","maxLength":64,"description":"The order id (order syncs) or the return id (return jobs)."},"system":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/DownstreamSystem"},"action":{"type":"string","enum":["create","cancel","credit_memo","return_receipt"],"description":"`create` and `cancel` for order syncs; `credit_memo` and `return_receipt` for return jobs."},"status":{"type":"string","enum":["pending","done","exception"]},"attempts":{"type":"integer","minimum":0,"maximum":2147483647,"description":"Counted attempts since the call was queued or last retried."},"lastError":{"type":"string","maxLength":2000},"lastAttemptAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"updatedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
-const schema57 = {"type":"string","description":"`osj_` and the id of an order sync, or `rtj_` and the id of a return job.","pattern":"^(osj|rtj)_[1-9][0-9]{0,17}$","example":"rtj_42"};
+export const listSyncExceptions_response_200 = validate145;
+const schema56 = {"type":"object","required":["items","nextCursor"],"properties":{"items":{"type":"array","items":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/SyncException"}},"nextCursor":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/NextCursor"}}};
+const schema57 = {"type":"object","description":"A downstream call of order intake or of the returns workflow, kept while it is in exception.","required":["id","workflow","subjectId","system","action","status","attempts","updatedAt"],"properties":{"id":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/SyncExceptionId"},"workflow":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/SyncWorkflow"},"subjectId":{"type":"string","maxLength":64,"description":"The order id (order syncs) or the return id (return jobs)."},"system":{"$ref":"https://concord.dev/contracts/openapi/platform/admin.v1.yaml#/$defs/DownstreamSystem"},"action":{"type":"string","enum":["create","cancel","credit_memo","return_receipt"],"description":"`create` and `cancel` for order syncs; `credit_memo` and `return_receipt` for return jobs."},"status":{"type":"string","enum":["pending","done","exception"]},"attempts":{"type":"integer","minimum":0,"maximum":2147483647,"description":"Counted attempts since the call was queued or last retried."},"lastError":{"type":"string","maxLength":2000},"lastAttemptAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"},"updatedAt":{"$ref":"https://concord.dev/contracts/openapi/common/schemas.yaml#/$defs/Timestamp"}}};
+const schema58 = {"type":"string","description":"`osj_` and the id of an order sync, or `rtj_` and the id of a return job.","pattern":"^(osj|rtj)_[1-9][0-9]{0,17}$","example":"rtj_42"};
 const pattern11 = new RegExp("^(osj|rtj)_[1-9][0-9]{0,17}$", "u");
 
-function validate146(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate147(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate146.evaluated;
+const evaluated0 = validate147.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4027,17 +4282,17 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate146.errors = vErrors;
+validate147.errors = vErrors;
 return errors === 0;
 }
-validate146.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate147.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema58 = {"type":"string","enum":["order","return"]};
+const schema59 = {"type":"string","enum":["order","return"]};
 
-function validate148(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate149(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate148.evaluated;
+const evaluated0 = validate149.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4055,7 +4310,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((data === "order") || (data === "return"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema58.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema59.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4064,17 +4319,17 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate148.errors = vErrors;
+validate149.errors = vErrors;
 return errors === 0;
 }
-validate148.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate149.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema59 = {"type":"string","enum":["erp","wms","pos"]};
+const schema60 = {"type":"string","enum":["erp","wms","pos"]};
 
-function validate150(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate150.evaluated;
+const evaluated0 = validate151.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4092,7 +4347,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!(((data === "erp") || (data === "wms")) || (data === "pos"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema59.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema60.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4101,16 +4356,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate150.errors = vErrors;
+validate151.errors = vErrors;
 return errors === 0;
 }
-validate150.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate151.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate146(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate145.evaluated;
+const evaluated0 = validate146.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4199,14 +4454,14 @@ vErrors.push(err7);
 errors++;
 }
 if(data.id !== undefined){
-if(!(validate146(data.id, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate146.errors : vErrors.concat(validate146.errors);
+if(!(validate147(data.id, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
 errors = vErrors.length;
 }
 }
 if(data.workflow !== undefined){
-if(!(validate148(data.workflow, {instancePath:instancePath+"/workflow",parentData:data,parentDataProperty:"workflow",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+if(!(validate149(data.workflow, {instancePath:instancePath+"/workflow",parentData:data,parentDataProperty:"workflow",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate149.errors : vErrors.concat(validate149.errors);
 errors = vErrors.length;
 }
 }
@@ -4236,8 +4491,8 @@ errors++;
 }
 }
 if(data.system !== undefined){
-if(!(validate150(data.system, {instancePath:instancePath+"/system",parentData:data,parentDataProperty:"system",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate150.errors : vErrors.concat(validate150.errors);
+if(!(validate151(data.system, {instancePath:instancePath+"/system",parentData:data,parentDataProperty:"system",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
 errors = vErrors.length;
 }
 }
@@ -4254,7 +4509,7 @@ vErrors.push(err10);
 errors++;
 }
 if(!((((data4 === "create") || (data4 === "cancel")) || (data4 === "credit_memo")) || (data4 === "return_receipt"))){
-const err11 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/enum",keyword:"enum",params:{allowedValues: schema56.properties.action.enum},message:"must be equal to one of the allowed values"};
+const err11 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/enum",keyword:"enum",params:{allowedValues: schema57.properties.action.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4277,7 +4532,7 @@ vErrors.push(err12);
 errors++;
 }
 if(!(((data5 === "pending") || (data5 === "done")) || (data5 === "exception"))){
-const err13 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema56.properties.status.enum},message:"must be equal to one of the allowed values"};
+const err13 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema57.properties.status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4370,16 +4625,16 @@ vErrors.push(err19);
 }
 errors++;
 }
-validate145.errors = vErrors;
+validate146.errors = vErrors;
 return errors === 0;
 }
-validate145.evaluated = {"props":{"id":true,"workflow":true,"subjectId":true,"system":true,"action":true,"status":true,"attempts":true,"lastError":true,"lastAttemptAt":true,"updatedAt":true},"dynamicProps":false,"dynamicItems":false};
+validate146.evaluated = {"props":{"id":true,"workflow":true,"subjectId":true,"system":true,"action":true,"status":true,"attempts":true,"lastError":true,"lastAttemptAt":true,"updatedAt":true},"dynamicProps":false,"dynamicItems":false};
 
 
-function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate144.evaluated;
+const evaluated0 = validate145.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4412,8 +4667,8 @@ let data0 = data.items;
 if(Array.isArray(data0)){
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate145(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+if(!(validate146(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate146.errors : vErrors.concat(validate146.errors);
 errors = vErrors.length;
 }
 }
@@ -4446,17 +4701,17 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate144.errors = vErrors;
+validate145.errors = vErrors;
 return errors === 0;
 }
-validate144.evaluated = {"props":{"items":true,"nextCursor":true},"dynamicProps":false,"dynamicItems":false};
+validate145.evaluated = {"props":{"items":true,"nextCursor":true},"dynamicProps":false,"dynamicItems":false};
 
-export const retrySyncException_response_200 = validate156;
+export const retrySyncException_response_200 = validate157;
 
-function validate156(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate157(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate156.evaluated;
+const evaluated0 = validate157.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4545,14 +4800,14 @@ vErrors.push(err7);
 errors++;
 }
 if(data.id !== undefined){
-if(!(validate146(data.id, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate146.errors : vErrors.concat(validate146.errors);
+if(!(validate147(data.id, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
 errors = vErrors.length;
 }
 }
 if(data.workflow !== undefined){
-if(!(validate148(data.workflow, {instancePath:instancePath+"/workflow",parentData:data,parentDataProperty:"workflow",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+if(!(validate149(data.workflow, {instancePath:instancePath+"/workflow",parentData:data,parentDataProperty:"workflow",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate149.errors : vErrors.concat(validate149.errors);
 errors = vErrors.length;
 }
 }
@@ -4582,8 +4837,8 @@ errors++;
 }
 }
 if(data.system !== undefined){
-if(!(validate150(data.system, {instancePath:instancePath+"/system",parentData:data,parentDataProperty:"system",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate150.errors : vErrors.concat(validate150.errors);
+if(!(validate151(data.system, {instancePath:instancePath+"/system",parentData:data,parentDataProperty:"system",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
 errors = vErrors.length;
 }
 }
@@ -4600,7 +4855,7 @@ vErrors.push(err10);
 errors++;
 }
 if(!((((data4 === "create") || (data4 === "cancel")) || (data4 === "credit_memo")) || (data4 === "return_receipt"))){
-const err11 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/enum",keyword:"enum",params:{allowedValues: schema56.properties.action.enum},message:"must be equal to one of the allowed values"};
+const err11 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/enum",keyword:"enum",params:{allowedValues: schema57.properties.action.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4623,7 +4878,7 @@ vErrors.push(err12);
 errors++;
 }
 if(!(((data5 === "pending") || (data5 === "done")) || (data5 === "exception"))){
-const err13 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema56.properties.status.enum},message:"must be equal to one of the allowed values"};
+const err13 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema57.properties.status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4716,10 +4971,10 @@ vErrors.push(err19);
 }
 errors++;
 }
-validate156.errors = vErrors;
+validate157.errors = vErrors;
 return errors === 0;
 }
-validate156.evaluated = {"props":{"id":true,"workflow":true,"subjectId":true,"system":true,"action":true,"status":true,"attempts":true,"lastError":true,"lastAttemptAt":true,"updatedAt":true},"dynamicProps":false,"dynamicItems":false};
+validate157.evaluated = {"props":{"id":true,"workflow":true,"subjectId":true,"system":true,"action":true,"status":true,"attempts":true,"lastError":true,"lastAttemptAt":true,"updatedAt":true},"dynamicProps":false,"dynamicItems":false};
 
 export const listPartners_response_401 = listPartners_response_400;
 export const listPartners_response_403 = listPartners_response_400;
@@ -4810,6 +5065,12 @@ export const rotateSigningKey_response_403 = listPartners_response_400;
 export const rotateSigningKey_response_409 = listPartners_response_400;
 export const rotateSigningKey_response_422 = listPartners_response_400;
 export const rotateSigningKey_response_429 = listPartners_response_400;
+export const resetSandbox_response_400 = listPartners_response_400;
+export const resetSandbox_response_401 = listPartners_response_400;
+export const resetSandbox_response_403 = listPartners_response_400;
+export const resetSandbox_response_404 = listPartners_response_400;
+export const resetSandbox_response_409 = listPartners_response_400;
+export const resetSandbox_response_429 = listPartners_response_400;
 export const listDeadLetters_response_400 = listPartners_response_400;
 export const listDeadLetters_response_401 = listPartners_response_400;
 export const listDeadLetters_response_403 = listPartners_response_400;

@@ -3,7 +3,7 @@ import { runCli } from '../../../test/helpers/cli';
 import type { Recorded } from '../../../test/helpers/fake-concord';
 import { ADMIN, answer, useFakeConcord } from '../../../test/helpers/fake-concord';
 import { CliFailure } from '../admin-client';
-import { describeFault, parseFault } from './sandbox';
+import { describeFault, describeReset, parseFault, parseReset } from './sandbox';
 
 describe('concord sandbox fault: arguments', () => {
   const fails = (system: string, mode: string, opts = {}) => {
@@ -49,6 +49,27 @@ describe('concord sandbox fault: arguments', () => {
     expect(describeFault('pos', { mode: 'flaky', failureRate: 0.2, retryAfterSeconds: 1 })).toBe('POS: flaky (20 % of requests 503)');
     expect(describeFault('pos', { mode: 'throttle', retryAfterSeconds: 30 })).toBe('POS: throttle (every request 429, Retry-After 30 s)');
     expect(describeFault('erp', { mode: 'none', retryAfterSeconds: 1 })).toBe('ERP: none (behaves normally)');
+  });
+});
+
+describe('concord sandbox reset: arguments and output', () => {
+  it('takes exactly one of --partner and --all', () => {
+    expect(parseReset({ partner: ' prt_sandbox ' })).toEqual({ partnerId: 'prt_sandbox' });
+    expect(parseReset({ all: true })).toEqual({ all: true });
+    expect(() => parseReset({})).toThrow(new CliFailure('say whose data to reset: --partner <id>, or --all for every partner'));
+    expect(() => parseReset({ partner: 'prt_sandbox', all: true })).toThrow(new CliFailure('use either --partner <id> or --all, not both'));
+  });
+
+  it('says what was removed, with counts', () => {
+    const text = describeReset('partner prt_sandbox', { orders: 2, reservations: 3, returns: 1, idempotencyKeys: 4, stockPositions: 12 });
+    expect(text.split('\n')).toEqual([
+      'Sandbox data reset for partner prt_sandbox:',
+      expect.stringMatching(/^\s+orders removed\s+2 /),
+      expect.stringMatching(/^\s+reservations removed\s+3$/),
+      expect.stringMatching(/^\s+returns removed\s+1 /),
+      expect.stringMatching(/^\s+idempotency keys removed 4$/),
+      expect.stringMatching(/^\s+stock positions restored 12 /),
+    ]);
   });
 });
 

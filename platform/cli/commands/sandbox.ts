@@ -4,8 +4,11 @@ import { createPosV1Client } from '../../../generated/clients/system/pos.v1';
 import { createWmsV1Client } from '../../../generated/clients/system/wms.v1';
 import type { components } from '../../../generated/types/system/erp.v1';
 import type { ConnectionOptions } from '../admin-client';
-import { CliFailure, expectData, signIn, table, withConnectionOptions } from '../admin-client';
+import { CliFailure, connectAdmin, expectData, signIn, table, withConnectionOptions } from '../admin-client';
 import type { CommandContext } from '../context';
+import type { components as AdminComponents } from '../../../generated/types/platform/admin.v1';
+
+type SandboxResetResult = AdminComponents['schemas']['SandboxResetResult'];
 
 /** The contract's SandboxFaultConfig (the WMS and POS contracts reference ERP's). */
 type FaultConfig = components['schemas']['SandboxFaultConfig'];
@@ -95,6 +98,31 @@ function detailOf(f: FaultConfig): string {
   }
 }
 
+interface ResetCommandOptions extends ConnectionOptions {
+  partner?: string;
+  all?: boolean;
+}
+
+/** The reset request body from `--partner ID` or `--all`: exactly one of them. */
+export function parseReset(opts: Pick<ResetCommandOptions, 'partner' | 'all'>): { partnerId: string } | { all: true } {
+  if (opts.all && opts.partner !== undefined) throw new CliFailure('use either --partner <id> or --all, not both');
+  if (opts.all) return { all: true };
+  if (opts.partner === undefined || opts.partner.trim() === '') throw new CliFailure('say whose data to reset: --partner <id>, or --all for every partner');
+  return { partnerId: opts.partner.trim() };
+}
+
+/** What a reset removed, one line per kind, for the human output. */
+export function describeReset(target: string, r: SandboxResetResult): string {
+  return [
+    `Sandbox data reset for ${target}:`,
+    `  orders removed           ${r.orders} (with their sync jobs and fulfilment groups)`,
+    `  reservations removed     ${r.reservations}`,
+    `  returns removed          ${r.returns} (with their jobs)`,
+    `  idempotency keys removed ${r.idempotencyKeys}`,
+    `  stock positions restored ${r.stockPositions} (demo stock is shared: restored for every partner)`,
+  ].join('\n');
+}
+
 interface FaultApi {
   get(): Promise<FaultConfig>;
   put(config: FaultConfig): Promise<FaultConfig>;
@@ -130,7 +158,7 @@ async function connectSandbox(opts: ConnectionOptions, ctx: Pick<CommandContext,
 export function registerSandbox(program: Command, ctx: CommandContext): void {
   const sandbox = program
     .command('sandbox')
-    .description('Fault injection for the sandbox ERP, WMS and POS of a running Concord')
+    .description('Fault injection for the sandbox ERP, WMS and POS of a running Concord, and resetting its demo data')
     .addHelpText('after', '\nThese commands call the running server; they need its admin credentials (credentials.json in its data dir).');
 
   withConnectionOptions(
@@ -159,5 +187,21 @@ export function registerSandbox(program: Command, ctx: CommandContext): void {
     const faults = { erp: await api.erp.get(), wms: await api.wms.get(), pos: await api.pos.get() };
     const rows = SANDBOX_SYSTEMS.map((s) => [LABEL[s], faults[s].mode, detailOf(faults[s]), faults[s].durationSeconds === undefined ? '-' : `${faults[s].durationSeconds} s`]);
     out.result(faults, table(['SYSTEM', 'MODE', 'EFFECT', 'RESETS IN'], rows));
+  });
+
+  withConnectionOptions(
+    sandbox
+      .command('reset')
+      .description("Remove a partner's sandbox orders, reservations, returns and idempotency keys, and restore the demo stock")
+      .option('--partner <id>', 'the partner whose data is removed')
+      .option('--all', "remove every partner's data")
+      .addHelpText('after', '\nDemo stock is shared across partners: restoring it resets it for all of them.\n\nExamples:\n  concord sandbox reset --partner prt_sandbox\n  concord sandbox reset --all --json'),
+    ctx,
+  ).action(async (opts: ResetCommandOptions) => {
+    const out = ctx.output(!!opts.json);
+    const body = parseReset(opts);
+    const { client } = await connectAdmin(opts, ctx);
+    const result = await expectData('resetting the sandbox', client.POST('/admin/v1/sandbox/reset', { body }), { partnerId: '--partner' });
+    out.result(result, describeReset('partnerId' in body ? `partner ${body.partnerId}` : 'every partner', result));
   });
 }
