@@ -3,6 +3,8 @@ import type { Dispatcher } from 'undici';
 import { Agent, Pool } from 'undici';
 import type { RouteManifestEntry } from '../../codegen/manifest-types';
 import type { Catalogue, UpstreamConfig } from '../../platform/catalogue/types';
+import { breakerStatus } from '../../platform/server/readiness';
+import type { DependencyStatus } from '../../platform/server/readiness';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { Credentials } from './credentials';
 import { createCredentials } from './credentials';
@@ -14,7 +16,7 @@ import { proxyHandler } from './proxy';
 import { pathRewriter } from './rewrite-path';
 import { tlsConnectOptions } from './tls';
 
-export type UpstreamState = 'ok' | 'degraded' | 'down';
+export type UpstreamState = DependencyStatus;
 
 /** Operations of a system contract that belong to the sandbox (its fault switch): never sent to a real system. */
 const SANDBOX_OPERATIONS = new Set(['getSandboxFaults', 'setSandboxFaults']);
@@ -85,12 +87,7 @@ export function createCatalogueUpstreams(catalogue: Catalogue, deps: CatalogueUp
     },
     /** For /readyz: open breaker → down, half open (or due to try again) → degraded. */
     states(): Record<string, UpstreamState> {
-      const out: Record<string, UpstreamState> = {};
-      for (const [name, u] of upstreams) {
-        const state = u.guard.breaker.state();
-        out[name] = state === 'closed' ? 'ok' : state === 'open' && u.guard.breaker.retryAt() > 0 ? 'down' : 'degraded';
-      }
-      return out;
+      return Object.fromEntries([...upstreams].map(([name, u]) => [name, breakerStatus(u.guard.breaker)]));
     },
     /**
      * A fetch toward the upstream for code that calls it directly rather than through a route: its URL prefix,

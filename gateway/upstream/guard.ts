@@ -71,7 +71,7 @@ export function createUpstreamGuards(options: UpstreamGuardOptions) {
   return {
     /** Each target's breaker as `upstream:<name>` for /readyz (targets appear once first called). */
     statuses(): Record<string, DependencyStatus> {
-      return Object.fromEntries([...guards.values()].map((g) => [`upstream:${g.name}`, breakerStatus(g.breaker.state())]));
+      return Object.fromEntries([...guards.values()].map((g) => [`upstream:${g.name}`, breakerStatus(g.breaker)]));
     },
     for(name: string): UpstreamGuard {
       let g = guards.get(name);

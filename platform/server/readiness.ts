@@ -1,4 +1,4 @@
-import type { BreakerState } from '../http/circuit-breaker';
+import type { CircuitBreaker } from '../http/circuit-breaker';
 
 /** How one dependency is doing, as `/readyz` reports it. */
 export type DependencyStatus = 'ok' | 'degraded' | 'down';
@@ -90,5 +90,8 @@ export function createReadinessRegistry(initial: Record<string, ReadinessCheck> 
 }
 
 /** A circuit breaker's state as a dependency status: open is down, half-open is degraded (it is probing). */
-export const breakerStatus = (state: BreakerState): DependencyStatus =>
-  state === 'closed' ? 'ok' : state === 'open' ? 'down' : 'degraded';
+export function breakerStatus(breaker: Pick<CircuitBreaker, 'state' | 'retryAt'>): DependencyStatus {
+  const state = breaker.state();
+  // Open but due for its trial call is as good as half open: the next call is let through.
+  return state === 'closed' ? 'ok' : state === 'open' && breaker.retryAt() > 0 ? 'down' : 'degraded';
+}
